@@ -1,0 +1,77 @@
+"""Thin Rasa actions: read the tracker, call bot.conversation / bot.triage, answer."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.conversation import TriageState, take_turn
+from bot.nlu.rasa_entities import findings_from, time_from
+from bot.settings import clinic_settings
+from bot.triage.advice import render_advice
+from bot.triage.engine import Finding
+
+STATE_SLOTS = ("findings", "days_since_infusion", "during_infusion", "sudden_onset", "asked", "pending_question")
+QUICK_REPLIES = {
+    "sudden_onset": [("Yes, suddenly", "yes"), ("No", "no")],
+    "days_since_infusion": [
+        ("During the drip", "during the drip"),
+        ("Today", "today"),
+        ("Yesterday", "yesterday"),
+        ("2-3 days ago", "3 days ago"),
+        ("More than 3 days ago", "a week ago"),
+        ("Not sure", "not sure"),
+    ],
+}
+
+
+def _clinic_slots() -> Dict[Text, Any]:
+    settings = clinic_settings()
+    return {"care_team": settings.care_team, "emergency_number": settings.emergency_number}
+
+
+class ActionSessionStart(Action):
+    """Every conversation opens with the safety notice and the clinic's details."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        slots = _clinic_slots()
+        dispatcher.utter_message(response="utter_safety_notice", **slots)
+        return [SessionStarted(), *(SlotSet(k, v) for k, v in slots.items()), ActionExecuted("action_listen")]
+
+
+class ActionTriage(Action):
+    def name(self) -> Text:
+        return "action_triage"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        message = tracker.latest_message or {}
+        entities = message.get("entities") or []
+        intent = (message.get("intent") or {}).get("name")
+        findings = findings_from(entities)
+        if intent == "crisis" and not any(f.symptom == "suicidal_thoughts" and not f.negated for f in findings):
+            findings.append(Finding("suicidal_thoughts", text=message.get("text") or ""))
+        state = TriageState(**{k: v for k in STATE_SLOTS if (v := tracker.get_slot(k)) is not None})
+        state, turn = take_turn(
+            state, intent, findings, time_from(entities, "infusion_time"), time_from(entities, "answer_time")
+        )
+        slots = _clinic_slots()
+        if turn.kind == "question":
+            buttons = [{"title": t, "payload": p} for t, p in QUICK_REPLIES.get(turn.question, [])]
+            dispatcher.utter_message(text=turn.question_text, buttons=buttons)
+        elif turn.kind == "advice":
+            dispatcher.utter_message(text=render_advice(turn.assessment, clinic_settings()))
+            dispatcher.utter_message(json_message=turn.assessment.payload())
+        elif turn.kind == "anything_else":
+            dispatcher.utter_message(response="utter_thanks", **slots)
+        else:
+            dispatcher.utter_message(response="utter_ask_symptoms", **slots)
+        events = [SlotSet(k, getattr(state, k)) for k in STATE_SLOTS]
+        if turn.assessment is not None:
+            events.append(SlotSet("last_level", turn.assessment.level))
+        return events

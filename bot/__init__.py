@@ -1,0 +1,1 @@
+"""Symptom-triage assistant for patients treated with alemtuzumab (Lemtrada)."""

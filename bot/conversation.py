@@ -1,0 +1,88 @@
+"""One triage turn of a conversation, channel-free: what the person said this turn plus
+what the conversation already knows -> a question, or advice from the engine.
+
+At most two questions per conversation, only those the engine says can change the level;
+a red flag gets advice at once. A new symptom in a later message re-assesses everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+from bot.nlu.time_expressions import InfusionTime
+from bot.triage.engine import Assessment, Context, Finding, assess
+
+ANSWER_INTENTS = ("affirm", "deny", "give_time")
+
+
+@dataclass
+class TriageState:
+    findings: list[dict] = field(default_factory=list)
+    days_since_infusion: int | None = None
+    during_infusion: bool = False
+    sudden_onset: bool | None = None
+    asked: list[str] = field(default_factory=list)
+    pending_question: str | None = None
+
+    def context(self) -> Context:
+        return Context(self.days_since_infusion, self.during_infusion, self.sudden_onset, tuple(self.asked))
+
+
+@dataclass
+class Turn:
+    kind: str  # "question", "advice", "ask_symptoms" or "anything_else"
+    assessment: Assessment | None = None
+    question: str | None = None
+    question_text: str | None = None
+
+
+def _record_answer(state: TriageState, pending: str | None, intent: str | None, findings, answer) -> None:
+    if pending == "days_since_infusion" and answer is not None:
+        state.days_since_infusion = answer.days
+        state.during_infusion = answer.during_infusion
+    elif pending == "sudden_onset":
+        if intent == "affirm":
+            state.sudden_onset = True
+        elif intent == "deny":
+            state.sudden_onset = False
+        else:
+            said = [f.sudden_onset for f in findings if f.symptom == "headache" and f.sudden_onset is not None]
+            if said:
+                state.sudden_onset = said[0]
+
+
+def _merge(old: list[dict], new: list[Finding]) -> list[dict]:
+    """The latest word on a symptom wins: "actually no fever" corrects an earlier fever."""
+    merged = list(old)
+    for finding in new:
+        merged = [f for f in merged if f["symptom"] != finding.symptom]
+        merged.append({k: v for k, v in asdict(finding).items() if v not in (None, False, "")} | {"symptom": finding.symptom, "negated": finding.negated})
+    return merged
+
+
+def take_turn(
+    state: TriageState,
+    intent: str | None,
+    findings: list[Finding],
+    infusion: InfusionTime | None = None,
+    answer: InfusionTime | None = None,
+) -> tuple[TriageState, Turn]:
+    state = replace(state, findings=list(state.findings), asked=list(state.asked))
+    pending, state.pending_question = state.pending_question, None
+    _record_answer(state, pending, intent, findings, answer)
+    if infusion is not None:  # the person said when the infusion was: that is a correction too
+        state.days_since_infusion = infusion.days
+        state.during_infusion = infusion.during_infusion
+    had_findings = bool(state.findings)
+    state.findings = _merge(state.findings, findings)
+    if not state.findings:
+        return state, Turn("ask_symptoms")
+    if had_findings and not findings and pending is None and intent in ("affirm", "deny"):
+        return state, Turn("anything_else")
+    assessment = assess(state.findings, state.context())
+    if assessment.questions:
+        question = assessment.questions[0]
+        state.asked.append(question)
+        state.pending_question = question
+        return state, Turn("question", assessment, question, assessment.question_texts[0])
+    return state, Turn("advice", assessment)

@@ -1,0 +1,128 @@
+"""Free text -> canonical symptom findings, with negation, uncertainty, someone else and
+the time since the last infusion. Pure spaCy + medspaCy; the Rasa component and the nurse
+API both call this, so every channel sees the same findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import spacy
+from medspacy.context import ConText, ConTextRule
+from spacy.matcher import Matcher
+from spacy.tokens import Span
+
+from bot.nlu import modifiers
+from bot.nlu.normalise import Normaliser
+from bot.nlu.patterns import compile_phrase, default_known_words, lexicon_words, load_known_words, make_fuzzy_compare
+from bot.nlu.time_expressions import InfusionTime, infusion_time
+from bot.triage.engine import Finding
+from bot.triage.knowledge import DATA_DIR, Knowledge, default_knowledge
+
+SPAN_GROUP = "symptoms"
+SPAN_ATTRS = {
+    "NEGATED_EXISTENCE": {"is_negated": True},
+    "POSSIBLE_EXISTENCE": {"is_uncertain": True},
+    "HYPOTHETICAL": {"is_hypothetical": True},
+    "HISTORICAL": {"is_historical": True},
+}
+
+
+@dataclass
+class Extraction:
+    findings: list[Finding] = field(default_factory=list)
+    infusion: InfusionTime | None = None
+
+    @property
+    def present(self) -> list[str]:
+        return sorted({f.symptom for f in self.findings if not f.negated})
+
+    @property
+    def hypothetical_only(self) -> bool:
+        """Symptoms were named, but only as a question or the past ("what if I get a fever")."""
+        return bool(self.findings) and all(f.hypothetical for f in self.findings if f.negated)
+
+
+class SymptomExtractor:
+    def __init__(self, knowledge: Knowledge | None = None, known_words_path: Path | None = None):
+        kb = knowledge or default_knowledge()
+        self.knowledge = kb
+        self.normalise = Normaliser(kb.shorthand)
+        phrases = [p for s in kb.symptoms.values() for p in s.phrases]
+        known = default_known_words(
+            lexicon_words(phrases), load_known_words(known_words_path or DATA_DIR / "known_words.txt")
+        )
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("sentencizer")
+        self.matcher = Matcher(self.nlp.vocab, fuzzy_compare=make_fuzzy_compare(known))
+        for sid, symptom in kb.symptoms.items():
+            patterns = [p for phrase in symptom.phrases for p in compile_phrase(phrase)]
+            self.matcher.add(sid, patterns)
+        self.context = ConText(
+            self.nlp,
+            rules=None,
+            input_span_type="group",
+            span_group_name=SPAN_GROUP,
+            span_attrs=SPAN_ATTRS,
+        )
+        self.context.add(
+            [
+                ConTextRule(
+                    literal=r["literal"],
+                    category=r["category"],
+                    direction=r.get("direction", "BIDIRECTIONAL"),
+                    max_scope=r.get("max_scope"),
+                )
+                for r in kb.context_rules
+            ]
+        )
+
+    def _spans(self, doc) -> list[Span]:
+        """Matches of every symptom; of overlapping matches of one symptom, the longest."""
+        by_label: dict[str, list[Span]] = {}
+        for match_id, start, end in self.matcher(doc):
+            label = self.nlp.vocab.strings[match_id]
+            by_label.setdefault(label, []).append(Span(doc, start, end, label=label))
+        spans = []
+        for label, found in by_label.items():
+            kept: list[Span] = []
+            for span in sorted(found, key=lambda s: (-(s.end - s.start), s.start)):
+                if all(span.end <= k.start or span.start >= k.end for k in kept):
+                    kept.append(span)
+            spans.extend(kept)
+        return sorted(spans, key=lambda s: (s.start, s.end))
+
+    def extract(self, text: str, today: dt.date | None = None, answering: bool = False) -> Extraction:
+        norm = self.normalise(text or "")
+        doc = self.nlp.make_doc(norm.text)
+        for _, proc in self.nlp.pipeline:
+            doc = proc(doc)
+        doc.spans[SPAN_GROUP] = self._spans(doc)
+        doc = self.context(doc)
+        findings = []
+        for span in doc.spans[SPAN_GROUP]:
+            start, end = norm.original_span(span.start_char, span.end_char)
+            negated = bool(span._.is_negated) and not span._.is_uncertain
+            hypothetical = bool(span._.is_hypothetical or span._.is_historical)
+            sentence = span.sent.text
+            finding = Finding(
+                symptom=span.label_,
+                text=norm.original[start:end],
+                negated=negated or hypothetical,
+                uncertain=bool(span._.is_uncertain),
+                other_person=modifiers.about_someone_else(sentence),
+                start=start,
+                end=end,
+            )
+            finding.hypothetical = hypothetical and not negated
+            if span.label_ == "headache":
+                finding.sudden_onset = modifiers.headache_onset(sentence)
+            findings.append(finding)
+        return Extraction(findings, infusion_time(norm.text, today, answering))
+
+
+@functools.lru_cache(maxsize=1)
+def default_extractor() -> SymptomExtractor:
+    return SymptomExtractor()

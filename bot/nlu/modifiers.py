@@ -1,0 +1,35 @@
+"""Words around a finding that change its meaning: a headache that came on suddenly, and
+who the symptom belongs to (the caller or someone else)."""
+
+from __future__ import annotations
+
+import re
+
+NOT_SUDDEN = re.compile(
+    r"\b(not (?:sudden|suddenly|that bad|too bad|severe|bad)|mild|slight|dull|gradual|gradually|slowly|"
+    r"usual|normal|typical|little|minor|crept up|on and off|comes and goes|same as always|tension)\b"
+)
+SUDDEN = re.compile(
+    r"\b(sudden|suddenly|all at once|out of nowhere|out of the blue|thunderclap|worst|explod\w*|"
+    r"came on fast|came on quick\w*|within seconds|in seconds|like being hit|hit me like|like a bomb|"
+    r"never had (?:one|a headache|anything|a head ache)? ?(?:like|this bad|so bad)|instantly|10/10|10 out of 10)\b"
+)
+OTHER_PERSON = re.compile(
+    r"\b(my (?:wife|husband|partner|son|daughter|mom|mum|mother|dad|father|brother|sister|child|kid|"
+    r"boyfriend|girlfriend|friend|grandma|grandmother|grandpa|grandfather|aunt|uncle|neighbou?r|patient|"
+    r"spouse|fiance|fiancee)|he|she|him|his|her|they|their|the patient|the caller|caller|patient)\b"
+)
+
+
+def headache_onset(sentence: str) -> bool | None:
+    """True: sudden and severe; False: said to be mild or gradual; None: not said."""
+    s = sentence.lower()
+    if NOT_SUDDEN.search(s):
+        return False
+    if SUDDEN.search(s):
+        return True
+    return None
+
+
+def about_someone_else(sentence: str) -> bool:
+    return bool(OTHER_PERSON.search(sentence.lower()))

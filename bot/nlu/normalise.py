@@ -1,0 +1,75 @@
+"""Spell out contractions and SMS shorthand before matching, keeping a map back to the
+characters the person typed, so every finding can quote their own words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_WORD = re.compile(r"[\w'/&+-]+")
+
+
+@dataclass(frozen=True)
+class Normalised:
+    original: str
+    text: str
+    _starts: tuple[int, ...]  # for each character of text, where it starts in original
+    _ends: tuple[int, ...]  # ... and where it ends
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        if not self.text or start >= end:
+            return (0, 0)
+        return self._starts[start], self._ends[end - 1]
+
+
+class Normaliser:
+    def __init__(self, shorthand: dict[str, str]):
+        self._shorthand = {k.lower().translate(_APOSTROPHES): v for k, v in shorthand.items()}
+
+    def _replacement(self, word: str) -> str | None:
+        key = word.lower()
+        if key in self._shorthand:
+            return self._shorthand[key]
+        # "dizzy-ness", "light-headed": drop the hyphen inside a word
+        if "-" in key.strip("-"):
+            joined = key.replace("-", "")
+            if key.endswith("-ness") or key.startswith("light-"):
+                return joined
+            return key.replace("-", " ")
+        return None
+
+    def __call__(self, original: str) -> Normalised:
+        text = unicodedata.normalize("NFKC", original or "")
+        # NFKC can change lengths; keep a simple 1:1 map when it does not
+        if len(text) != len(original or ""):
+            original = text
+        text = text.translate(_APOSTROPHES)
+        out: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        for match in _WORD.finditer(text):
+            for i in range(pos, match.start()):
+                out.append(text[i])
+                starts.append(i)
+                ends.append(i + 1)
+            word = match.group(0)
+            replacement = self._replacement(word)
+            if replacement is None:
+                for i, ch in enumerate(word):
+                    out.append(ch)
+                    starts.append(match.start() + i)
+                    ends.append(match.start() + i + 1)
+            else:
+                for ch in replacement:
+                    out.append(ch)
+                    starts.append(match.start())
+                    ends.append(match.end())
+            pos = match.end()
+        for i in range(pos, len(text)):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+        return Normalised(original or "", "".join(out), tuple(starts), tuple(ends))

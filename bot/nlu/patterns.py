@@ -1,0 +1,102 @@
+"""Compile the phrase syntax of data/triage/symptoms.yml into spaCy Matcher patterns.
+
+Misspellings are caught with spaCy's FUZZY operator and our own comparison: a typed word
+may be a letter or two off a lexicon word only if it is not itself a known English word,
+so "feaver" is a fever while "never" and "fewer" are not.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable, Iterable
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.matcher.levenshtein import levenshtein
+
+GAP = re.compile(r"^~(\d*)$")
+DEFAULT_GAP = 3
+
+
+def _word_pattern(word: str) -> dict:
+    optional = word.endswith("?") and len(word) > 1
+    word = word.rstrip("?") if optional else word
+    if word.endswith("*") and len(word) > 1:
+        spec: dict = {"LOWER": {"REGEX": "^" + re.escape(word[:-1].lower())}}
+    else:
+        choices = [w.lower() for w in word.split("|") if w]
+        spec = {"LOWER": {"FUZZY": {"IN": choices}}} if len(choices) > 1 else {"LOWER": {"FUZZY": choices[0]}}
+    if optional:
+        spec["OP"] = "?"
+    return spec
+
+
+_PART = re.compile(r"\([^)]*\)\??|\S+")
+
+
+def compile_phrase(phrase: str) -> list[list[dict]]:
+    """One phrase -> spaCy token patterns (a group of word sequences gives one pattern
+    per sequence)."""
+    patterns: list[list[dict]] = [[]]
+    for part in _PART.findall(phrase):
+        gap = GAP.match(part)
+        if gap:
+            n = int(gap.group(1) or DEFAULT_GAP)
+            options = [[{"OP": f"{{0,{n}}}"}]]
+        elif part.startswith("("):
+            optional = part.endswith("?")
+            inner = part.rstrip("?")[1:-1]
+            options = [[_word_pattern(w) for w in alt.split()] for alt in inner.split("|") if alt.strip()]
+            if optional:
+                options.append([])
+        else:
+            options = [[_word_pattern(part)]]
+        patterns = [p + option for p in patterns for option in options]
+    return [p for p in patterns if p]
+
+
+def lexicon_words(phrases: Iterable[str]) -> set[str]:
+    words = set()
+    for phrase in phrases:
+        for part in phrase.split():
+            for w in part.strip("()?*").split("|"):
+                if w and not w.startswith("~"):
+                    words.add(w.lower())
+    return words
+
+
+def load_known_words(path: Path) -> set[str]:
+    if not path.exists():
+        return set()
+    return {
+        line.strip().lower()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+
+
+def max_edits(word: str) -> int:
+    if len(word) < 5:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+def make_fuzzy_compare(known_words: set[str]) -> Callable[[str, str, int], bool]:
+    """The comparison spaCy's Matcher calls for every FUZZY token."""
+
+    def compare(typed: str, pattern_word: str, fuzzy: int = -1) -> bool:
+        typed = typed.lower()
+        if typed == pattern_word:
+            return True
+        if typed in known_words or not typed.isalpha():
+            return False
+        edits = max_edits(pattern_word)
+        if edits == 0 or abs(len(typed) - len(pattern_word)) > edits:
+            return False
+        return levenshtein(typed, pattern_word, edits) <= edits
+
+    return compare
+
+
+def default_known_words(lexicon: set[str], extra: set[str]) -> set[str]:
+    return {w.lower() for w in STOP_WORDS} | lexicon | extra

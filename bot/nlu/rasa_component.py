@@ -1,0 +1,59 @@
+"""The Rasa NLU component: symptom findings and infusion times as entities.
+
+It runs after DIET and the FallbackClassifier. When a message reports a present symptom it
+sets the intent to report_symptoms (keeping crisis), so that a symptom said in a greeting,
+a question or a garbled sentence still reaches the triage.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.extractor import default_extractor
+from bot.nlu.rasa_entities import entities_for
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class SymptomEntityExtractor(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"report_intent": "report_symptoms", "keep_intents": ["crisis"]}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+        self._extractor = default_extractor()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SymptomEntityExtractor":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text: Optional[str] = message.get(TEXT)
+            if not text:
+                continue
+            extraction = self._extractor.extract(text)
+            answer = self._extractor.extract(text, answering=True).infusion
+            entities = list(message.get(ENTITIES, [])) + entities_for(extraction, answer)
+            message.set(ENTITIES, entities, add_to_output=True)
+            intent = (message.get(INTENT) or {}).get("name")
+            if extraction.present and intent not in self._config["keep_intents"]:
+                message.set(
+                    INTENT,
+                    {"name": self._config["report_intent"], "confidence": 1.0},
+                    add_to_output=True,
+                )
+        return messages

@@ -1,0 +1,88 @@
+"""The words of an advice turn: the action first, then why (naming the warning category),
+then what to tell the doctor or 911. Plain ASCII sentences that read well as one SMS."""
+
+from __future__ import annotations
+
+from bot.settings import ClinicSettings
+from bot.triage.engine import Assessment
+from bot.triage.knowledge import Knowledge, default_knowledge
+
+
+def _join(items: list[str], conjunction: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def _symptom_names(assessment: Assessment, kb: Knowledge) -> list[str]:
+    return [kb.symptoms[s].name for s in assessment.present]
+
+
+def _category_names(assessment: Assessment, kb: Knowledge, skip: tuple = ()) -> str:
+    names = [kb.categories[c]["name"] for c in assessment.categories if c not in skip]
+    return _join(names, "or")
+
+
+def _when(assessment: Assessment) -> str:
+    ctx = assessment.context
+    if ctx.get("during_infusion"):
+        return "that this started during your infusion"
+    days = ctx.get("days_since_infusion")
+    if days is None:
+        return "when your last infusion was"
+    if days == 0:
+        return "that your last infusion was today"
+    if days == 1:
+        return "that your last infusion was yesterday"
+    return f"that your last infusion was {int(days)} days ago"
+
+
+def _tell(assessment: Assessment, kb: Knowledge, who: str) -> str:
+    return (
+        f"Tell {who} you are treated with alemtuzumab (Lemtrada), {_when(assessment)}, "
+        f"and what you noticed: {_join(_symptom_names(assessment, kb))}."
+    )
+
+
+def render_advice(assessment: Assessment, settings: ClinicSettings, knowledge: Knowledge | None = None) -> str:
+    kb = knowledge or default_knowledge()
+    sos = settings.emergency_number
+    if assessment.level == "emergency":
+        if "mental_health" in assessment.categories:
+            text = (
+                f"Call {sos} now, or call or text {settings.crisis_line} (Suicide & Crisis Lifeline) "
+                "to talk with someone right away. Thoughts of suicide or self-harm need help now, "
+                "and you do not have to face them alone; stay with someone you trust if you can."
+            )
+            others = _category_names(assessment, kb, skip=("mental_health",))
+            if others:
+                text += f" What you describe can also be a warning sign of {others}."
+            return text
+        return (
+            f"Call {sos} now, or have someone take you to the emergency department; do not drive yourself. "
+            f"{_join(_symptom_names(assessment, kb)).capitalize()} can be a warning sign of "
+            f"{_category_names(assessment, kb)}, a serious side effect of this medicine. "
+            + _tell(assessment, kb, f"the {sos} operator")
+        )
+    if assessment.level == "urgent":
+        if assessment.context.get("during_infusion"):
+            action = (
+                "Tell the nurse giving your infusion right now. If you are already home, "
+                "call your doctor right away."
+            )
+        else:
+            action = (
+                "Call your doctor right away, today. If you cannot reach them, go to urgent care "
+                "or an emergency department."
+            )
+        return (
+            f"{action} {_join(_symptom_names(assessment, kb)).capitalize()} can be a warning sign of "
+            f"{_category_names(assessment, kb)}. "
+            + _tell(assessment, kb, "them")
+            + f" Call {sos} if it gets worse or feels like an emergency."
+        )
+    return (
+        "From what you describe, this is not one of the warning signs listed for this medicine. "
+        f"Contact {settings.care_team} if it lasts, gets worse or worries you, "
+        f"and call {sos} if it feels like an emergency."
+    )

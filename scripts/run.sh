@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Start the action server (5055) and the Rasa server (5005, REST channel, embedded SQLite
+# tracker store) in the foreground; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" TF_CPP_MIN_LOG_LEVEL=3
+export SQLITE_DB="${SQLITE_DB:-rasa.db}"
+RASA_PORT="${RASA_PORT:-5005}"
+ACTION_PORT="${ACTION_PORT:-5055}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+MODEL="${MODEL:-models/triage.tar.gz}"
+
+pids=()
+stop() { echo; echo "==> stopping"; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+echo "==> starting the action server on port $ACTION_PORT"
+.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" --quiet &
+pids+=($!)
+echo "==> starting the Rasa server on port $RASA_PORT (tracker store: SQLite $SQLITE_DB)"
+.venv/bin/rasa run --model "$MODEL" --port "$RASA_PORT" --credentials credentials.yml \
+  --endpoints endpoints.yml --cors "${CORS_ORIGINS:-http://localhost:$RASA_PORT}" --quiet &
+pids+=($!)
+
+for i in $(seq 1 120); do
+  if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$ACTION_PORT/health" >/dev/null 2>&1; then
+    cat <<MSG
+==> ready. Talk to it:
+    curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"a","message":"my face is drooping on one side"}'
+    or, in another terminal: make shell
+    Ctrl-C stops both servers.
+MSG
+    break
+  fi
+  if ! kill -0 "${pids[@]}" 2>/dev/null; then echo "error: a server stopped while starting" >&2; exit 1; fi
+  [ $((i % 10)) -eq 0 ] && echo "    still starting ($i s)"
+  sleep 1
+done
+wait -n "${pids[@]}"
