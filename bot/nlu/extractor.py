@@ -66,6 +66,7 @@ class SymptomExtractor:
             input_span_type="group",
             span_group_name=SPAN_GROUP,
             span_attrs=SPAN_ATTRS,
+            prune_on_target_overlap=True,  # a word inside a symptom phrase ("eyes have gone yellow") is not a trigger
         )
         self.context.add(
             [

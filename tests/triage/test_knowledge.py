@@ -62,7 +62,7 @@ def test_unknown_window(kb_dir):
 
 
 def test_duplicate_phrase_names_both_symptoms(kb_dir):
-    edit(kb_dir / "symptoms.yml", lambda d: d["symptoms"]["fever"]["phrases"].append("Chills|chilled|chilly|shivering|shivers|shivery|rigors|shaking chills"))
+    edit(kb_dir / "symptoms.yml", lambda d: d["symptoms"]["fever"]["phrases"].append("Shaking  chills"))
     with pytest.raises(KnowledgeError, match=r"symptoms\.yml: phrase .* of symptom 'chills' is already listed under 'fever'"):
         load_knowledge(kb_dir)
 

@@ -1,0 +1,157 @@
+"""Free text -> symptom findings: lay words, typos, negation, uncertainty, someone else."""
+
+import pytest
+
+from bot.nlu.extractor import default_extractor
+
+
+@pytest.fixture(scope="module")
+def extract():
+    extractor = default_extractor()
+    return lambda text, **kw: extractor.extract(text, **kw)
+
+
+def present(extraction):
+    return set(extraction.present)
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("I've been throwing up all night", "vomiting"),
+        ("I can't catch my breath", "shortness_of_breath"),
+        ("my pee is pink", "blood_in_urine"),
+        ("my gums bleed when I brush", "bleeding_gums"),
+        ("my face is drooping on one side", "face_drooping"),
+        ("he's slurring his words", "trouble_speaking"),
+        ("there are tiny purple dots on my shins", "petechiae"),
+        ("my ankles are all puffy", "swollen_ankles"),
+        ("my heart is pounding", "racing_heartbeat"),
+        ("my eyes have gone yellow", "jaundice"),
+        ("I'm wiped out", "tiredness"),
+        ("the room is spinning", "dizziness"),
+        ("I passed out in the kitchen", "fainting"),
+        ("my throat feels like it's closing", "swelling_face_throat"),
+        ("I'm wheezing", "trouble_breathing"),
+        ("there's a lump in my neck", "lump"),
+        ("I don't want to be alive anymore", "suicidal_thoughts"),
+        ("my nose won't stop bleeding", "bleeding_wont_stop"),
+        ("it burns when I pee", "painful_urination"),
+        ("pain under my right ribs", "right_belly_pain"),
+    ],
+)
+def test_lay_words(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("I have a feaver", "fever"),
+        ("dizzy-ness since this morning", "dizziness"),
+        ("I'm brused all over", "bruising"),
+        ("cant breathe", "trouble_breathing"),
+        ("pee pink 2day", "blood_in_urine"),
+        ("bad hedache", "headache"),
+        ("nauseus and shaky", "nausea"),
+        ("my vission is blurry", "vision_change"),
+    ],
+)
+def test_typos_and_shorthand(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I've never felt better", "fewer relapses this year", "I had my infusion today", "the weather is lovely"],
+)
+def test_real_words_are_not_read_as_misspelled_symptoms(extract, text):
+    assert present(extract(text)) == set()
+
+
+def test_negation_then_a_symptom_after_but(extract):
+    result = extract("no fever but my gums bleed")
+    fever = [f for f in result.findings if f.symptom == "fever"]
+    assert fever and fever[0].negated
+    assert "bleeding_gums" in present(result) and "fever" not in present(result)
+
+
+@pytest.mark.parametrize(
+    "text,negated,kept",
+    [
+        ("I don't have a fever or chills", {"fever", "chills"}, set()),
+        ("denies chest pain", {"chest_pain"}, set()),
+        ("I'm not suicidal, just tired", {"suicidal_thoughts"}, {"tiredness"}),
+        ("the headache is gone", {"headache"}, set()),
+        ("without any rash", {"rash"}, set()),
+    ],
+)
+def test_negations(extract, text, negated, kept):
+    result = extract(text)
+    assert {f.symptom for f in result.findings if f.negated} >= negated
+    assert present(result) == kept
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("not sure if my face is drooping", "face_drooping"),
+        ("I think my speech might be slurred", "trouble_speaking"),
+        ("maybe a little dizzy", "dizziness"),
+        ("I can't lift my left arm", "one_sided_weakness"),
+        ("my nose won't stop bleeding", "bleeding_wont_stop"),
+    ],
+)
+def test_uncertainty_and_negative_words_that_are_not_negations_count_as_present(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("my wife can't lift her arm", "one_sided_weakness"),
+        ("my husband is slurring his words", "trouble_speaking"),
+        ("caller says her daughter's lips are swelling", "swelling_face_throat"),
+    ],
+)
+def test_third_person(extract, text, symptom):
+    result = extract(text)
+    finding = next(f for f in result.findings if f.symptom == symptom)
+    assert not finding.negated and finding.other_person
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what should I do if I get a fever?", "can alemtuzumab cause a stroke?", "what are the signs of an infection"],
+)
+def test_questions_about_the_medicine_are_not_reports(extract, text):
+    result = extract(text)
+    assert result.findings and present(result) == set()
+
+
+@pytest.mark.parametrize(
+    "text,sudden",
+    [
+        ("worst headache of my life", True),
+        ("a thunderclap headache", True),
+        ("my head started pounding all of a sudden", True),
+        ("a mild headache", False),
+        ("headache that came on slowly", False),
+        ("I have a headache", None),
+    ],
+)
+def test_headache_onset(extract, text, sudden):
+    headache = [f for f in extract(text).findings if f.symptom == "headache"]
+    assert headache and headache[0].sudden_onset is sudden
+
+
+def test_findings_quote_the_original_words(extract):
+    text = "My gums won't stop bleedin and I can't catch my breath"
+    for finding in extract(text).findings:
+        assert text[finding.start:finding.end] == finding.text
+    assert any(f.text == "can't catch my breath" for f in extract(text).findings)
+
+
+def test_empty_and_odd_input_gives_no_finding(extract):
+    for text in ["", "   ", "\u0000\u0007", "🙂🙂🙂", "a" * 5000]:
+        assert extract(text).findings == []

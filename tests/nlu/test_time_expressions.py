@@ -1,0 +1,48 @@
+"""Time since the last infusion from relative expressions."""
+
+import datetime as dt
+
+import pytest
+
+from bot.nlu.time_expressions import infusion_time
+
+THURSDAY = dt.date(2026, 11, 26)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    "text,days,during",
+    [
+        ("I feel sick during the drip", 0, True),
+        ("rash while getting my infusion", 0, True),
+        ("I had my infusion yesterday", 1, False),
+        ("my infusion was 3 weeks ago", 21, False),
+        ("I'm on day 2 of my course", 0, False),
+        ("neck pain on day 10 after my infusion", 10, False),
+        ("had the drip on Monday", 3, False),
+        ("my last infusion was last spring", 180, False),
+        ("treatment was two days ago", 2, False),
+        ("last infusion a couple of days ago", 2, False),
+        ("infusion this morning", 0, False),
+        ("my last dose was on Nov 20", 6, False),
+    ],
+)
+def test_infusion_time(text, days, during):
+    found = infusion_time(text, today=THURSDAY)
+    assert found is not None and found.days == days and found.during_infusion is during
+
+
+def test_a_time_that_is_not_about_the_infusion_is_ignored():
+    assert infusion_time("I've had a headache since yesterday", today=THURSDAY) is None
+
+
+@pytest.mark.parametrize(
+    "answer,days",
+    [("yesterday", 1), ("5 days ago", 5), ("10", 10), ("3 weeks", 21), ("last Tuesday", 2), ("today", 0)],
+)
+def test_answers_to_the_question_need_no_infusion_word(answer, days):
+    found = infusion_time(answer, today=THURSDAY, answering=True)
+    assert found is not None and found.days == days
+
+
+def test_not_sure_is_no_time():
+    assert infusion_time("not sure", today=THURSDAY, answering=True) is None
