@@ -1,0 +1,84 @@
+"""The Rasa actions, with trackers built like the Rasa server builds them."""
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ActionSessionStart, ActionTriage
+from bot.nlu.extractor import default_extractor
+from bot.nlu.rasa_entities import entities_for
+
+DOMAIN = {}
+
+
+def tracker(text, intent="report_symptoms", slots=None, answering=False):
+    extraction = default_extractor().extract(text)
+    answer = default_extractor().extract(text, answering=True).infusion
+    return Tracker.from_dict(
+        {
+            "sender_id": "test",
+            "slots": slots or {},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": 1.0},
+                "entities": entities_for(extraction, answer),
+            },
+            "events": [],
+            "latest_input_channel": "rest",
+        }
+    )
+
+
+def run(action, trk):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, trk, DOMAIN))
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}, events
+
+
+def test_emergency_sends_advice_text_and_payload(monkeypatch):
+    monkeypatch.setenv("EMERGENCY_NUMBER", "112")
+    messages, slots, _ = run(ActionTriage(), tracker("my face is drooping on one side"))
+    assert messages[0]["text"].startswith("Call 112 now")
+    payload = messages[1]["custom"]["triage"]
+    assert payload["level"] == "emergency" and payload["rules"] == ["stroke.face_drooping"]
+    assert slots["last_level"] == "emergency" and slots["pending_question"] is None
+
+
+def test_question_with_quick_replies_and_state_in_slots():
+    messages, slots, _ = run(ActionTriage(), tracker("I have a headache"))
+    assert len(messages) == 1 and "suddenly" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["yes", "no"]
+    assert slots["pending_question"] == "sudden_onset" and slots["asked"] == ["sudden_onset"]
+    assert slots["findings"][0]["symptom"] == "headache"
+
+
+def test_answer_to_the_time_question_from_slots():
+    slots = {
+        "findings": [{"symptom": "rash", "negated": False, "text": "rash"}],
+        "asked": ["days_since_infusion"],
+        "pending_question": "days_since_infusion",
+    }
+    messages, new_slots, _ = run(ActionTriage(), tracker("3 weeks ago", intent="give_time", slots=slots))
+    assert messages[1]["custom"]["triage"]["level"] == "routine"
+    assert new_slots["days_since_infusion"] == 21
+
+
+def test_crisis_intent_without_matched_words_is_still_an_emergency():
+    messages, _, _ = run(ActionTriage(), tracker("everything is pointless and I want out", intent="crisis"))
+    payload = messages[-1]["custom"]["triage"]
+    assert payload["level"] == "emergency" and payload["categories"] == ["mental_health"]
+    assert "988" in messages[0]["text"]
+
+
+def test_nothing_found_asks_for_symptoms():
+    messages, _, _ = run(ActionTriage(), tracker("I feel weird"))
+    assert len(messages) == 1 and messages[0]["response"] == "utter_ask_symptoms"
+
+
+def test_session_start_sends_the_notice_and_clinic_details(monkeypatch):
+    monkeypatch.setenv("CLINIC_PHONE", "555-0199")
+    messages, slots, events = run(ActionSessionStart(), tracker("hi", intent="greet"))
+    assert messages[0]["response"] == "utter_safety_notice"
+    assert "555-0199" in slots["care_team"]
+    assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
