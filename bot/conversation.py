@@ -76,6 +76,8 @@ def take_turn(
     had_findings = bool(state.findings)
     state.findings = _merge(state.findings, findings)
     if not state.findings:
+        if intent == "report_symptoms":  # something is wrong, but no listed sign in it
+            return state, Turn("advice", assess([], state.context()))
         return state, Turn("ask_symptoms")
     if had_findings and not findings and pending is None and intent in ("affirm", "deny"):
         return state, Turn("anything_else")

@@ -55,8 +55,13 @@ def test_time_given_later_corrects_the_window():
     assert turn.assessment.level == "urgent" and state.days_since_infusion == 10
 
 
-def test_nothing_to_triage_asks_what_is_wrong():
+def test_a_complaint_with_no_listed_sign_is_routine():
     _, turn = take_turn(TriageState(), "report_symptoms", [])
+    assert turn.kind == "advice" and turn.assessment.level == "routine"
+
+
+def test_a_bare_yes_with_nothing_reported_asks_what_is_wrong():
+    _, turn = take_turn(TriageState(), "affirm", [])
     assert turn.kind == "ask_symptoms"
 
 

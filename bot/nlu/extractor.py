@@ -22,6 +22,7 @@ from bot.triage.engine import Finding
 from bot.triage.knowledge import DATA_DIR, Knowledge, default_knowledge
 
 SPAN_GROUP = "symptoms"
+NOT_A_SYMPTOM = "_not_a_symptom"
 SPAN_ATTRS = {
     "NEGATED_EXISTENCE": {"is_negated": True},
     "POSSIBLE_EXISTENCE": {"is_uncertain": True},
@@ -60,6 +61,8 @@ class SymptomExtractor:
         for sid, symptom in kb.symptoms.items():
             patterns = [p for phrase in symptom.phrases for p in compile_phrase(phrase)]
             self.matcher.add(sid, patterns)
+        if kb.not_symptoms:
+            self.matcher.add(NOT_A_SYMPTOM, [p for phrase in kb.not_symptoms for p in compile_phrase(phrase)])
         self.context = ConText(
             self.nlp,
             rules=None,
@@ -74,7 +77,9 @@ class SymptomExtractor:
                     literal=r["literal"],
                     category=r["category"],
                     direction=r.get("direction", "BIDIRECTIONAL"),
-                    max_scope=r.get("max_scope"),
+                    # medspaCy 1.3.1 only lets a TERMINATE cut a scope that its own scope does not
+                    # strictly contain (util.tuple_overlaps), so give terminators a scope of one word
+                    max_scope=r.get("max_scope") or (1 if r.get("direction") == "TERMINATE" else None),
                 )
                 for r in kb.context_rules
             ]
@@ -86,8 +91,10 @@ class SymptomExtractor:
         for match_id, start, end in self.matcher(doc):
             label = self.nlp.vocab.strings[match_id]
             by_label.setdefault(label, []).append(Span(doc, start, end, label=label))
+        excluded = by_label.pop(NOT_A_SYMPTOM, [])
         spans = []
         for label, found in by_label.items():
+            found = [s for s in found if not any(x.start <= s.start and s.end <= x.end for x in excluded)]
             kept: list[Span] = []
             for span in sorted(found, key=lambda s: (-(s.end - s.start), s.start)):
                 if all(span.end <= k.start or span.start >= k.end for k in kept):
@@ -105,14 +112,13 @@ class SymptomExtractor:
         findings = []
         for span in doc.spans[SPAN_GROUP]:
             start, end = norm.original_span(span.start_char, span.end_char)
-            negated = bool(span._.is_negated) and not span._.is_uncertain
-            hypothetical = bool(span._.is_hypothetical or span._.is_historical)
+            negated, uncertain, hypothetical = _nearest_context(span)
             sentence = span.sent.text
             finding = Finding(
                 symptom=span.label_,
                 text=norm.original[start:end],
                 negated=negated or hypothetical,
-                uncertain=bool(span._.is_uncertain),
+                uncertain=uncertain,
                 other_person=modifiers.about_someone_else(sentence),
                 start=start,
                 end=end,
@@ -122,6 +128,21 @@ class SymptomExtractor:
                 finding.sudden_onset = modifiers.headache_onset(sentence)
             findings.append(finding)
         return Extraction(findings, infusion_time(norm.text, today, answering))
+
+
+def _nearest_context(span: Span) -> tuple[bool, bool, bool]:
+    """(negated, uncertain, hypothetical) from the trigger nearest the symptom: in "it's a
+    bit sore, no bleeding" the "no" decides about the bleeding, not "a bit"."""
+    best: dict[str, int] = {}
+    for modifier in span._.modifiers:
+        start, end = modifier.modifier_span
+        distance = span.start - end if end <= span.start else start - span.end
+        best[modifier.category] = min(distance, best.get(modifier.category, distance))
+    negation = best.get("NEGATED_EXISTENCE")
+    doubt = best.get("POSSIBLE_EXISTENCE")
+    negated = negation is not None and (doubt is None or negation < doubt)
+    hypothetical = "HYPOTHETICAL" in best or "HISTORICAL" in best
+    return negated, doubt is not None and not negated, hypothetical
 
 
 @functools.lru_cache(maxsize=1)

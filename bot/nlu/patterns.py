@@ -16,6 +16,9 @@ from spacy.matcher.levenshtein import levenshtein
 
 GAP = re.compile(r"^~(\d*)$")
 DEFAULT_GAP = 3
+# a gap never runs over a negation or the end of a clause: "a lump in my neck, does not
+# hurt" is no neck pain
+GAP_STOPS = ["not", "no", "never", "without", "but", "however", "although", "nor", ".", "!", "?", ";", ","]
 
 
 def _word_pattern(word: str) -> dict:
@@ -42,7 +45,7 @@ def compile_phrase(phrase: str) -> list[list[dict]]:
         gap = GAP.match(part)
         if gap:
             n = int(gap.group(1) or DEFAULT_GAP)
-            options = [[{"OP": f"{{0,{n}}}"}]]
+            options = [[{"LOWER": {"NOT_IN": GAP_STOPS}, "OP": f"{{0,{n}}}"}]]
         elif part.startswith("("):
             optional = part.endswith("?")
             inner = part.rstrip("?")[1:-1]

@@ -61,6 +61,8 @@ DATE = re.compile(
     r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{1,2}(?:st|nd|rd|th)?"
     r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?|the \d{1,2}(?:st|nd|rd|th))\b"
 )
+TODAY_IS = re.compile(r"\btoday(?:'s| is|s)? (?:a )?(" + "|".join(WEEKDAYS) + r")\b")
+YEAR = re.compile(r"\b(?:in|back in|during) (20\d\d)\b")
 BARE_NUMBER = re.compile(r"^\s*(?:about |around |maybe )?(\d{1,3})\s*(?:d|days?)?\s*[.!]?\s*$")
 
 
@@ -80,45 +82,66 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?;\n])\s+", text) if s.strip()]
 
 
-def _days_in(sentence: str, today: dt.date) -> tuple[int | None, str, bool]:
-    """(days, matched text, during) for the first time expression of a sentence."""
+def _candidates(sentence: str, today: dt.date) -> list[tuple[int, int, str, bool]]:
+    """Every time expression of a sentence: (position, days, matched text, during)."""
     s = sentence.lower()
-    m = DURING.search(s) or DURING_SIMPLE.search(s)
-    if m:
-        return 0, m.group(0), True
-    m = DAY_OF_COURSE.search(s)
-    if m:
-        return 0, m.group(0), False
-    m = AGO.search(s)
-    if m:
+    found: list[tuple[int, int, str, bool]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match, days: int, during: bool = False) -> None:
+        if any(m.start() < end and start < m.end() for start, end in taken):
+            return  # part of an expression already read ("day 2 of my course" is not "day 2")
+        taken.append((m.start(), m.end()))
+        found.append((m.start(), days, m.group(0), during))
+
+    weekday_today = today.weekday()
+    said_today = TODAY_IS.search(s)  # "today's Tuesday": count weekdays from what they say
+    if said_today:
+        weekday_today = WEEKDAYS.index(said_today.group(1))
+        taken.append((said_today.start(), said_today.end()))
+    for m in list(DURING.finditer(s)) + list(DURING_SIMPLE.finditer(s)):
+        add(m, 0, True)
+    for m in DAY_OF_COURSE.finditer(s):
+        add(m, 0)
+    for m in AGO.finditer(s):
         if m.group(1):
             n, unit = _number(m.group(1)), m.group(2).rstrip("s")
         else:
             n, unit = 2, m.group(3).rstrip("s")
-        return n * UNIT_DAYS[unit] if unit != "hour" else (0 if n < 24 else n // 24), m.group(0), False
+        add(m, n * UNIT_DAYS[unit] if unit != "hour" else (0 if n < 24 else n // 24))
     for pattern, days in FIXED:
-        m = pattern.search(s)
-        if m:
-            return days, m.group(0), False
-    m = DAY_N.search(s)
-    if m:
-        return _number(m.group(1)), m.group(0), False
-    m = WEEKDAY.search(s)
-    if m:
-        back = (today.weekday() - WEEKDAYS.index(m.group(2))) % 7
+        for m in pattern.finditer(s):
+            add(m, days)
+    for m in DAY_N.finditer(s):
+        add(m, _number(m.group(1)))
+    for m in YEAR.finditer(s):
+        year = int(m.group(1))
+        if year < today.year:
+            add(m, (today - dt.date(year, 12, 31)).days)
+    for m in WEEKDAY.finditer(s):
+        back = (weekday_today - WEEKDAYS.index(m.group(2))) % 7
         if back == 0 and m.group(1) in ("last", "this past"):
             back = 7
-        return back, m.group(0), False
-    m = DATE.search(s)
-    if m:
+        add(m, back)
+    for m in DATE.finditer(s):
         when = dateparser.parse(
             m.group(1).replace("the ", ""),
             languages=["en"],
             settings={"PREFER_DATES_FROM": "past", "RELATIVE_BASE": dt.datetime.combine(today, dt.time(12))},
         )
         if when is not None and when.date() <= today:
-            return (today - when.date()).days, m.group(0), False
-    return None, "", False
+            add(m, (today - when.date()).days)
+    return found
+
+
+CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|since|because)\b")
+
+
+def _clause_index(sentence: str):
+    """position -> which clause of the sentence it is in ("stiff neck today, had lemtrada
+    3 weeks ago": the infusion's time is the second clause's)."""
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(sentence)]
+    return lambda position: sum(b <= position for b in breaks)
 
 
 def infusion_time(text: str, today: dt.date | None = None, answering: bool = False) -> InfusionTime | None:
@@ -129,9 +152,19 @@ def infusion_time(text: str, today: dt.date | None = None, answering: bool = Fal
         if bare:
             return InfusionTime(int(bare.group(1)), False, bare.group(0).strip())
     for sentence in _sentences(text):
-        days, said, during = _days_in(sentence, today)
-        if days is None:
+        candidates = _candidates(sentence, today)
+        if not candidates:
             continue
-        if answering or during or INFUSION.search(sentence.lower()) or DAY_OF_COURSE.search(sentence.lower()):
+        lower = sentence.lower()
+        anchors = [m.start() for m in INFUSION.finditer(lower)]
+        if anchors:  # the expression in the infusion's clause, else the nearest one
+            clause_of = _clause_index(lower)
+            _, days, said, during = min(
+                candidates,
+                key=lambda c: min((clause_of(c[0]) != clause_of(a), abs(c[0] - a)) for a in anchors),
+            )
+            return InfusionTime(days, during, said)
+        if answering or any(c[3] for c in candidates) or DAY_OF_COURSE.search(lower):
+            _, days, said, during = min(candidates, key=lambda c: (not c[3], c[0]))
             return InfusionTime(days, during, said)
     return None

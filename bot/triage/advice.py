@@ -1,5 +1,9 @@
 """The words of an advice turn: the action first, then why (naming the warning category),
-then what to tell the doctor or 911. Plain ASCII sentences that read well as one SMS."""
+then what to tell the doctor or 911. Plain ASCII sentences.
+
+`compact=True` is the SMS rendering: the same action and the same categories in fewer words,
+so that an advice turn (with the safety notice of a first message) fits in 3 SMS segments.
+"""
 
 from __future__ import annotations
 
@@ -44,16 +48,69 @@ def _tell(assessment: Assessment, kb: Knowledge, who: str) -> str:
     )
 
 
-def render_advice(assessment: Assessment, settings: ClinicSettings, knowledge: Knowledge | None = None) -> str:
+def _crisis(settings: ClinicSettings) -> str:
+    return (
+        f"Call {settings.emergency_number} now, or call or text {settings.crisis_line} (Suicide & Crisis Lifeline) "
+        "to talk with someone right away. Thoughts of suicide or self-harm need help now, "
+        "and you do not have to face them alone; stay with someone you trust if you can."
+    )
+
+
+# Two concatenated SMS segments: with the safety notice of a first message the turn still fits in three.
+SMS_ADVICE_LIMIT = 306
+# From the most detailed SMS wording to the shortest: (name the symptoms, say when, categories named).
+_COMPACT_STEPS = ((True, True, 3), (False, True, 3), (False, False, 3), (False, False, 2), (False, False, 1), (False, False, 0))
+
+
+def _some_categories(assessment: Assessment, kb: Knowledge, most: int, skip: tuple = ()) -> str:
+    names = [kb.categories[c]["name"] for c in assessment.categories if c not in skip]
+    if most == 0:
+        return ""
+    if len(names) > most:  # the engine lists the most urgent categories first
+        names = names[:most] + ["another serious side effect"]
+    return _join(names, "or")
+
+
+def _compact(assessment: Assessment, kb: Knowledge, settings: ClinicSettings) -> str:
+    """The most detailed wording within SMS_ADVICE_LIMIT. The action always stays; the symptom
+    names go first, then the infusion time, then all but the most urgent categories."""
+    sos = settings.emergency_number
+    ctx = assessment.context
+    known_when = ctx.get("days_since_infusion") is not None or ctx.get("during_infusion")
+    for named, with_when, most in _COMPACT_STEPS:
+        if "mental_health" in assessment.categories:
+            others = _some_categories(assessment, kb, most, skip=("mental_health",))
+            text = _crisis(settings) + (f" What you describe can also be a warning sign of {others}." if others else "")
+        else:
+            what = _join(_symptom_names(assessment, kb)).capitalize() if named and len(assessment.present) <= 2 else "This"
+            why = f"{what} can be a warning sign of {_some_categories(assessment, kb, max(most, 1))}."
+            when = f" and {_when(assessment)}" if with_when and known_when else ""
+            if assessment.level == "emergency":
+                text = (
+                    f"Call {sos} now or have someone take you to the emergency department; do not drive yourself. "
+                    f"{why} Tell the {sos} operator you are treated with alemtuzumab (Lemtrada){when}."
+                )
+            else:
+                if ctx.get("during_infusion"):
+                    action = "Tell the nurse giving your infusion right now; if you are already home, call your doctor right away."
+                else:
+                    action = "Call your doctor right away, today, or go to urgent care if you cannot reach them."
+                text = f"{action} {why} Tell them you are treated with alemtuzumab (Lemtrada){when}. Call {sos} if it gets worse."
+        if len(text) <= SMS_ADVICE_LIMIT:
+            break
+    return text
+
+
+def render_advice(
+    assessment: Assessment, settings: ClinicSettings, knowledge: Knowledge | None = None, compact: bool = False
+) -> str:
     kb = knowledge or default_knowledge()
     sos = settings.emergency_number
+    if compact and assessment.level in ("emergency", "urgent"):
+        return _compact(assessment, kb, settings)
     if assessment.level == "emergency":
         if "mental_health" in assessment.categories:
-            text = (
-                f"Call {sos} now, or call or text {settings.crisis_line} (Suicide & Crisis Lifeline) "
-                "to talk with someone right away. Thoughts of suicide or self-harm need help now, "
-                "and you do not have to face them alone; stay with someone you trust if you can."
-            )
+            text = _crisis(settings)
             others = _category_names(assessment, kb, skip=("mental_health",))
             if others:
                 text += f" What you describe can also be a warning sign of {others}."

@@ -58,6 +58,7 @@ class Knowledge:
     sources: dict[str, dict]
     shorthand: dict[str, str] = field(default_factory=dict)
     context_rules: tuple[dict, ...] = ()
+    not_symptoms: tuple[str, ...] = ()
 
     def source_ref(self, source_id: str) -> str:
         """A short human reference for a source id, e.g. 'seed line 23'."""
@@ -209,7 +210,9 @@ def load_knowledge(directory: Path | str = DATA_DIR) -> Knowledge:
     rules = _load_rules(directory, symptoms, categories, windows, facts, sources)
     shorthand = _read(directory, "shorthand.yml", "shorthand") or {}
     context_rules = tuple(_read(directory, "context.yml", "context_rules") or ())
-    return Knowledge(symptoms, categories, rules, windows, facts, sources, shorthand, context_rules)
+    with (directory / "symptoms.yml").open(encoding="utf-8") as fh:
+        not_symptoms = tuple(yaml.safe_load(fh).get("not_symptoms") or ())
+    return Knowledge(symptoms, categories, rules, windows, facts, sources, shorthand, context_rules, not_symptoms)
 
 
 @functools.lru_cache(maxsize=1)

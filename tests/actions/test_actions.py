@@ -71,8 +71,8 @@ def test_crisis_intent_without_matched_words_is_still_an_emergency():
     assert "988" in messages[0]["text"]
 
 
-def test_nothing_found_asks_for_symptoms():
-    messages, _, _ = run(ActionTriage(), tracker("I feel weird"))
+def test_nothing_reported_asks_for_symptoms():
+    messages, _, _ = run(ActionTriage(), tracker("yes", intent="affirm"))
     assert len(messages) == 1 and messages[0]["response"] == "utter_ask_symptoms"
 
 
