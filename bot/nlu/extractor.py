@@ -114,6 +114,8 @@ class SymptomExtractor:
             start, end = norm.original_span(span.start_char, span.end_char)
             negated, uncertain, hypothetical = _nearest_context(span)
             sentence = span.sent.text
+            if self.knowledge.symptoms[span.label_].acute_only and modifiers.long_standing(sentence):
+                hypothetical = True
             finding = Finding(
                 symptom=span.label_,
                 text=norm.original[start:end],

@@ -33,3 +33,16 @@ def headache_onset(sentence: str) -> bool | None:
 
 def about_someone_else(sentence: str) -> bool:
     return bool(OTHER_PERSON.search(sentence.lower()))
+
+
+LONG_STANDING = re.compile(
+    r"\b(for (?:months|years|ages|a long time|the last \w+ (?:months|years))|(?:months|years) now|"
+    r"since (?:i was|childhood|my diagnosis)|my whole life|all my life|always (?:been|had)|reading glasses|optician)\b"
+)
+NEW_OR_WORSE = re.compile(r"\b(sudden\w*|today|tonight|this morning|worse|worsening|new|now|just|since (?:the|my) (?:infusion|drip))\b")
+
+
+def long_standing(sentence: str) -> bool:
+    """Said to be long-standing, and nothing says it is new or worse."""
+    s = sentence.lower()
+    return bool(LONG_STANDING.search(s)) and not NEW_OR_WORSE.search(s)

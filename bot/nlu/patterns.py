@@ -24,7 +24,9 @@ GAP_STOPS = ["not", "no", "never", "without", "but", "however", "although", "nor
 def _word_pattern(word: str) -> dict:
     optional = word.endswith("?") and len(word) > 1
     word = word.rstrip("?") if optional else word
-    if word.endswith("*") and len(word) > 1:
+    if len(word) > 2 and word.startswith("/") and word.endswith("/"):
+        spec: dict = {"LOWER": {"REGEX": word[1:-1]}}
+    elif word.endswith("*") and len(word) > 1:
         spec: dict = {"LOWER": {"REGEX": "^" + re.escape(word[:-1].lower())}}
     else:
         choices = [w.lower() for w in word.split("|") if w]

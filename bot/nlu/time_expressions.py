@@ -20,7 +20,7 @@ NUMBERS = {
     "couple": 2, "a couple": 2, "a couple of": 2, "couple of": 2, "few": 3, "a few": 3,
     "several": 4, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
 }
-UNIT_DAYS = {"hour": 0, "day": 1, "night": 1, "week": 7, "month": 30, "year": 365}
+UNIT_DAYS = {"hour": 0, "day": 1, "night": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 SEASON_DAYS = 180  # "last spring": long past every window, which is all that matters
 
@@ -31,7 +31,7 @@ INFUSION = re.compile(
 )
 DURING = re.compile(
     r"\b(during|while (?:getting|having|on|receiving|at)|in the middle of|right now at|currently (?:getting|having|on)|"
-    r"still on|hooked up to|getting|having|receiving|on) (?:my |the |an |a |this |today's )?"
+    r"still on|hooked up to|getting|having|receiving|on) (?:my |the |an |a |this |today's )?(?:\w+ )?"
     r"(drip|infusion|iv|lemtrada|alemtuzumab)\b(?! (?:yesterday|last|ago|on|was|tomorrow|next))"
 )
 DURING_SIMPLE = re.compile(r"\b(at the infusion (?:center|centre|clinic|suite)|on the drip|hooked up)\b")
@@ -42,7 +42,7 @@ DAY_OF_COURSE = re.compile(
 )
 DAY_N = re.compile(rf"\b(?:on )?day {_NUM}\b")
 AGO = re.compile(
-    rf"\b{_NUM} (hours?|days?|nights?|weeks?|months?|years?)(?: ago| back| since| after| post| before now)?\b"
+    rf"\b{_NUM} (hours?|days?|nights?|weeks?|fortnights?|months?|years?)(?: ago| back| since| after| post| before now)?\b"
     r"|\b(hours?|days?|weeks?|months?|years?) ago\b"
 )
 FIXED = [
@@ -52,7 +52,7 @@ FIXED = [
     (re.compile(r"\blast week|a week ago|the other week\b"), 7),
     (re.compile(r"\blast month|a month ago\b"), 30),
     (re.compile(r"\blast year|a year ago\b"), 365),
-    (re.compile(r"\b(last|this past) (spring|summer|fall|autumn|winter)\b"), SEASON_DAYS),
+    (re.compile(r"\b(last|this past) (spring|summer|fall|autumn|winter|christmas|easter|thanksgiving|new year)\b"), SEASON_DAYS),
     (re.compile(r"\b(ages|a long time|long time|a while|months) ago\b"), 60),
 ]
 WEEKDAY = re.compile(r"\b(?:(last|this past|on|this) )?(" + "|".join(WEEKDAYS) + r")\b")

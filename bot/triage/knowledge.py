@@ -29,6 +29,7 @@ class Symptom:
     id: str
     name: str
     phrases: tuple[str, ...]
+    acute_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def _load_symptoms(directory: Path) -> dict[str, Symptom]:
                     f"under '{seen[key]}'"
                 )
             seen[key] = sid
-        symptoms[sid] = Symptom(sid, entry["name"], tuple(phrases))
+        symptoms[sid] = Symptom(sid, entry["name"], tuple(phrases), bool(entry.get("acute_only")))
     return symptoms
 
 

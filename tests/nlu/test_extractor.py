@@ -155,3 +155,16 @@ def test_findings_quote_the_original_words(extract):
 def test_empty_and_odd_input_gives_no_finding(extract):
     for text in ["", "   ", "\u0000\u0007", "🙂🙂🙂", "a" * 5000]:
         assert extract(text).findings == []
+
+
+@pytest.mark.parametrize(
+    "text,kept",
+    [
+        ("my vision has been a bit blurry for years, I need reading glasses", False),
+        ("my left leg has been numb for years from my MS", False),
+        ("my left leg has been numb for years but today it suddenly got worse", True),
+        ("my vision went blurry this morning", True),
+    ],
+)
+def test_long_standing_sudden_signs(extract, text, kept):
+    assert bool(present(extract(text)) & {"vision_change", "one_sided_weakness"}) is kept
