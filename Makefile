@@ -13,7 +13,7 @@ export PYTHONWARNINGS := ignore
 export SQLITE_DB ?= rasa.db
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install train run shell test validate eval lint freeze clean
+.PHONY: help install train run shell test validate eval eval-rest lint freeze clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,3 +51,9 @@ freeze: install  ## rewrite requirements.txt from the environment
 
 clean:  ## remove trained models and local databases
 	rm -rf models .rasa *.db results
+
+eval: install  ## triage safety figures, in-process (seconds)
+	@$(PY) benchmarks/triage_eval.py dev dev2 heldout
+
+eval-rest: install train  ## triage safety figures over the real servers
+	@$(PY) benchmarks/triage_eval.py dev dev2 heldout --mode rest --start

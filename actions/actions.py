@@ -54,7 +54,8 @@ class ActionTriage(Action):
         entities = message.get("entities") or []
         intent = (message.get("intent") or {}).get("name")
         findings = findings_from(entities)
-        if intent == "crisis" and not any(f.symptom == "suicidal_thoughts" and not f.negated for f in findings):
+        # a crisis the lexicon did not word is still a crisis, unless the person denied it
+        if intent == "crisis" and not any(f.symptom == "suicidal_thoughts" for f in findings):
             findings.append(Finding("suicidal_thoughts", text=message.get("text") or ""))
         state = TriageState(**{k: v for k in STATE_SLOTS if (v := tracker.get_slot(k)) is not None})
         state, turn = take_turn(
@@ -65,7 +66,8 @@ class ActionTriage(Action):
             buttons = [{"title": t, "payload": p} for t, p in QUICK_REPLIES.get(turn.question, [])]
             dispatcher.utter_message(text=turn.question_text, buttons=buttons)
         elif turn.kind == "advice":
-            dispatcher.utter_message(text=render_advice(turn.assessment, clinic_settings()))
+            sms = tracker.get_latest_input_channel() == "sms"  # SMS gets the compact wording
+            dispatcher.utter_message(text=render_advice(turn.assessment, clinic_settings(), compact=sms))
             dispatcher.utter_message(json_message=turn.assessment.payload())
         elif turn.kind == "anything_else":
             dispatcher.utter_message(response="utter_thanks", **slots)

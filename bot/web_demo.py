@@ -46,6 +46,7 @@ def demo_page(rasa_url: str, environ: dict | None = None) -> bytes:
 
 class WidgetFiles(SimpleHTTPRequestHandler):
     rasa_url = "http://localhost:5005"
+    environ: dict | None = None  # clinic settings; None: os.environ
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         path = urlsplit(self.path).path
@@ -55,7 +56,7 @@ class WidgetFiles(SimpleHTTPRequestHandler):
             self.end_headers()
             return
         if path == DEMO_PAGE:
-            body = demo_page(self.rasa_url)
+            body = demo_page(self.rasa_url, self.environ)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -78,8 +79,8 @@ class WidgetFiles(SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(host: str, port: int, rasa_url: str) -> ThreadingHTTPServer:
-    handler = type("Handler", (WidgetFiles,), {"rasa_url": rasa_url.rstrip("/")})
+def make_server(host: str, port: int, rasa_url: str, environ: dict | None = None) -> ThreadingHTTPServer:
+    handler = type("Handler", (WidgetFiles,), {"rasa_url": rasa_url.rstrip("/"), "environ": environ})
     return ThreadingHTTPServer((host, port), partial(handler, directory=str(WEB_ROOT)))
 
 

@@ -24,7 +24,9 @@ from bot.nlu.rasa_entities import entities_for
 class SymptomEntityExtractor(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"report_intent": "report_symptoms", "keep_intents": ["crisis"]}
+        # a confident crisis stays a crisis even with other symptoms; a doubtful one does not
+        # turn "a shaving cut that bled for ages" into a suicide emergency
+        return {"report_intent": "report_symptoms", "keep_intents": ["crisis"], "keep_confidence": 0.8}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = config
@@ -49,8 +51,11 @@ class SymptomEntityExtractor(GraphComponent):
             answer = self._extractor.extract(text, answering=True).infusion
             entities = list(message.get(ENTITIES, [])) + entities_for(extraction, answer)
             message.set(ENTITIES, entities, add_to_output=True)
-            intent = (message.get(INTENT) or {}).get("name")
-            if extraction.present and intent not in self._config["keep_intents"]:
+            intent = message.get(INTENT) or {}
+            keep = intent.get("name") in self._config["keep_intents"] and (
+                intent.get("confidence", 0) >= self._config["keep_confidence"]
+            )
+            if extraction.present and not keep:
                 message.set(
                     INTENT,
                     {"name": self._config["report_intent"], "confidence": 1.0},

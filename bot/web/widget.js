@@ -186,12 +186,12 @@
       li.className += " tw-advice tw-level-" + level;
       li.setAttribute("data-level", level);
       bubble.appendChild(el("p", "tw-badge", LEVEL_BADGE[level]));
+      // The action first, in bold, with the call buttons right under it; then why.
       var parts = firstSentence(entry.text || "");
-      var text = bubble.appendChild(el("p", "tw-text"));
-      text.appendChild(el("strong", "tw-action", parts[0]));
-      if (parts[1]) text.appendChild(document.createTextNode(" " + parts[1]));
+      bubble.appendChild(el("p", "tw-action")).appendChild(el("strong", null, parts[0]));
       var calls = adviceCalls(entry);
       if (calls) bubble.appendChild(calls);
+      if (parts[1]) bubble.appendChild(el("p", "tw-text", parts[1]));
     } else {
       bubble.appendChild(el("p", "tw-text", entry.text || ""));
     }
@@ -218,7 +218,7 @@
     var nodes = {};
     Array.prototype.forEach.call(log.children, function (li) { nodes[li.getAttribute("data-id")] = li; });
     var previous = null;
-    var added = false;
+    var scrollTo = null; // the first new answer, shown from its top; or the bottom after a message
     visible.forEach(function (entry) {
       var withButtons = entry === last && entry.who === "bot" && !!(entry.buttons && entry.buttons.length);
       var sig = signature(entry, withButtons);
@@ -230,10 +230,13 @@
         fresh.setAttribute("data-sig", sig);
         if (li) {
           log.replaceChild(fresh, li);
-        } else {
-          added = true;
-          if (rendered && entry.who === "bot") toAnnounce.push(entry.id);
+        } else if (rendered && entry.who === "bot") {
+          toAnnounce.push(entry.id);
         }
+        var isNew = !li || !rendered;
+        if (entry.who !== "bot" && isNew) scrollTo = log;
+        var newAnswer = isNew || (entry.level && li.getAttribute("data-level") !== entry.level);
+        if (entry.who === "bot" && newAnswer && (!scrollTo || scrollTo === log || !rendered)) scrollTo = fresh;
         li = fresh;
       }
       var wanted = previous ? previous.nextSibling : log.firstChild;
@@ -242,8 +245,13 @@
     });
     Object.keys(nodes).forEach(function (id) { log.removeChild(nodes[id]); });
     rendered = true;
-    if (added) log.scrollTop = log.scrollHeight;
+    scrollToward(scrollTo);
     if (toAnnounce.length) setTimeout(announce, 300); // the level arrives just after the text
+  }
+
+  function scrollToward(target) {
+    if (target === log) log.scrollTop = log.scrollHeight;
+    else if (target) log.scrollTop += target.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
   }
 
   function announce() {
@@ -283,7 +291,6 @@
 
   function showTyping(on) {
     typing.hidden = !on;
-    if (on) log.scrollTop = log.scrollHeight;
   }
 
   function loadSocketIo(ready) {
@@ -405,7 +412,8 @@
     try { sessionStorage.setItem(KEY + "open", "1"); } catch (e) { /* not kept */ }
     connect();
     if (!history().length && config.initPayload) sendMessage(config.initPayload, null, true); // the bot's safety notice
-    log.scrollTop = log.scrollHeight;
+    var latest = log.lastElementChild;
+    scrollToward(latest && latest.classList.contains("tw-bot") ? latest : log);
     input.focus();
   }
   function close() {
