@@ -48,7 +48,7 @@ class WidgetFiles(SimpleHTTPRequestHandler):
     rasa_url = "http://localhost:5005"
     environ: dict | None = None  # clinic settings; None: os.environ
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         path = urlsplit(self.path).path
         if path in ("/", "/demo", "/demo/"):
             self.send_response(302)
@@ -73,7 +73,6 @@ class WidgetFiles(SimpleHTTPRequestHandler):
 
     def list_directory(self, path):  # no directory listings
         self.send_error(404)
-        return None
 
     def log_message(self, format: str, *args) -> None:  # requests carry no patient text; keep quiet
         pass

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -24,14 +25,14 @@ SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class WidgetOutput(SocketIOOutput):
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
 
 
 class WidgetInput(SocketIOInput):
     """Registered in credentials.yml as `bot.channels.widget.WidgetInput:`."""
 
-    def get_output_channel(self) -> Optional[OutputChannel]:
+    def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
             return super().get_output_channel()
         return WidgetOutput(self.sio, self.bot_message_evt)
@@ -44,7 +45,7 @@ class WidgetInput(SocketIOInput):
         blueprint = super().blueprint(answer_through_widget_output)
         sio = self.sio
 
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+        async def session_request(sid: str, data: dict | None) -> None:
             session_id = (data or {}).get("session_id") if isinstance(data, dict) else None
             if not (isinstance(session_id, str) and SESSION_ID.fullmatch(session_id)):
                 session_id = uuid.uuid4().hex

@@ -15,10 +15,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher.levenshtein import levenshtein
 
 GAP = re.compile(r"^~(\d*)$")
-DEFAULT_GAP = 3
-# a gap never runs over a negation or the end of a clause: "a lump in my neck, does not
+DEFAULT_GAP = 4
+# a gap never runs over a negation or the end of a sentence: "a lump in my neck, does not
 # hurt" is no neck pain
-GAP_STOPS = ["not", "no", "never", "without", "but", "however", "although", "nor", ".", "!", "?", ";", ","]
+GAP_STOPS = ["not", "no", "never", "without", "but", "however", "although", "nor", ".", "!", "?", ";"]
 
 
 def _word_pattern(word: str) -> dict:
@@ -86,6 +86,13 @@ def max_edits(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
+def _swapped(a: str, b: str) -> bool:
+    if len(a) != len(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
 def make_fuzzy_compare(known_words: set[str]) -> Callable[[str, str, int], bool]:
     """The comparison spaCy's Matcher calls for every FUZZY token."""
 
@@ -98,6 +105,8 @@ def make_fuzzy_compare(known_words: set[str]) -> Callable[[str, str, int], bool]
         edits = max_edits(pattern_word)
         if edits == 0 or abs(len(typed) - len(pattern_word)) > edits:
             return False
+        if _swapped(typed, pattern_word):  # "wieght": two letters swapped is one slip
+            return True
         return levenshtein(typed, pattern_word, edits) <= edits
 
     return compare

@@ -42,9 +42,13 @@ DAY_OF_COURSE = re.compile(
 )
 DAY_N = re.compile(rf"\b(?:on )?day {_NUM}\b")
 AGO = re.compile(
-    rf"\b{_NUM} (hours?|days?|nights?|weeks?|fortnights?|months?|years?)(?: ago| back| since| after| post| before now)?\b"
+    rf"\b{_NUM} (hours?|days?|nights?|weeks?|fortnights?|months?|years?) (?:ago|back|since|after|post|before now|later)\b"
     r"|\b(hours?|days?|weeks?|months?|years?) ago\b"
 )
+# "5 days" with no "ago" is a duration ("a 5 day course"), read only as an answer to the question
+DURATION = re.compile(rf"\b{_NUM} (hours?|days?|nights?|weeks?|fortnights?|months?|years?)\b")
+# clinical shorthand: 6/52 = six weeks, 3/7 = three days, 2/12 = two months
+CLINICAL = re.compile(r"\b(\d{1,2})/(7|52|12)\b")
 FIXED = [
     (re.compile(r"\b(the )?day before yesterday\b"), 2),
     (re.compile(r"\byesterday|last night\b"), 1),
@@ -53,15 +57,20 @@ FIXED = [
     (re.compile(r"\blast month|a month ago\b"), 30),
     (re.compile(r"\blast year|a year ago\b"), 365),
     (re.compile(r"\b(last|this past) (spring|summer|fall|autumn|winter|christmas|easter|thanksgiving|new year)\b"), SEASON_DAYS),
+    (re.compile(r"\b(in|during) the (spring|summer|fall|autumn|winter)\b"), SEASON_DAYS),
     (re.compile(r"\b(ages|a long time|long time|a while|months) ago\b"), 60),
 ]
 WEEKDAY = re.compile(r"\b(?:(last|this past|on|this) )?(" + "|".join(WEEKDAYS) + r")\b")
 DATE = re.compile(
     r"\b(?:on )?(?:the )?(\d{1,2}(?:st|nd|rd|th)?(?: of)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
     r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{1,2}(?:st|nd|rd|th)?"
-    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?|the \d{1,2}(?:st|nd|rd|th))\b"
+    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?|the \d{1,2}(?:st|nd|rd|th)"
+    r"|(?<=in )(?:january|february|march|april|june|july|august|september|october|november|december))\b"
 )
-TODAY_IS = re.compile(r"\btoday(?:'s| is|s)? (?:a )?(" + "|".join(WEEKDAYS) + r")\b")
+TODAY_IS = re.compile(
+    r"\b(?:today(?:'s| is|s)?|it is|it's|its|now it's|now it is) (?:now )?(?:a )?(" + "|".join(WEEKDAYS) + r")\b"
+)
+TODAY_IS_DATE = re.compile(r"\b(?:today(?:'s| is|s)?|it is|it's|its) (?:now )?the (\d{1,2})(?:st|nd|rd|th)?\b")
 YEAR = re.compile(r"\b(?:in|back in|during) (20\d\d)\b")
 BARE_NUMBER = re.compile(r"^\s*(?:about |around |maybe )?(\d{1,3})\s*(?:d|days?)?\s*[.!]?\s*$")
 
@@ -82,7 +91,7 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?;\n])\s+", text) if s.strip()]
 
 
-def _candidates(sentence: str, today: dt.date) -> list[tuple[int, int, str, bool]]:
+def _candidates(sentence: str, today: dt.date, answering: bool = False) -> list[tuple[int, int, str, bool]]:
     """Every time expression of a sentence: (position, days, matched text, during)."""
     s = sentence.lower()
     found: list[tuple[int, int, str, bool]] = []
@@ -99,11 +108,16 @@ def _candidates(sentence: str, today: dt.date) -> list[tuple[int, int, str, bool
     if said_today:
         weekday_today = WEEKDAYS.index(said_today.group(1))
         taken.append((said_today.start(), said_today.end()))
+    said_date = TODAY_IS_DATE.search(s)  # "today is the 4th"
+    if said_date:
+        taken.append((said_date.start(), said_date.end()))
     for m in list(DURING.finditer(s)) + list(DURING_SIMPLE.finditer(s)):
         add(m, 0, True)
     for m in DAY_OF_COURSE.finditer(s):
         add(m, 0)
-    for m in AGO.finditer(s):
+    for m in CLINICAL.finditer(s):
+        add(m, int(m.group(1)) * {"7": 1, "52": 7, "12": 30}[m.group(2)])
+    for m in list(AGO.finditer(s)) + (list(DURATION.finditer(s)) if answering else []):
         if m.group(1):
             n, unit = _number(m.group(1)), m.group(2).rstrip("s")
         else:
@@ -129,7 +143,9 @@ def _candidates(sentence: str, today: dt.date) -> list[tuple[int, int, str, bool
             languages=["en"],
             settings={"PREFER_DATES_FROM": "past", "RELATIVE_BASE": dt.datetime.combine(today, dt.time(12))},
         )
-        if when is not None and when.date() <= today:
+        if when is not None and said_date and int(said_date.group(1)) >= when.day:
+            add(m, int(said_date.group(1)) - when.day)  # same month as the day they say it is
+        elif when is not None and when.date() <= today:
             add(m, (today - when.date()).days)
     return found
 
@@ -152,7 +168,7 @@ def infusion_time(text: str, today: dt.date | None = None, answering: bool = Fal
         if bare:
             return InfusionTime(int(bare.group(1)), False, bare.group(0).strip())
     for sentence in _sentences(text):
-        candidates = _candidates(sentence, today)
+        candidates = _candidates(sentence, today, answering)
         if not candidates:
             continue
         lower = sentence.lower()

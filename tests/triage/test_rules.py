@@ -35,6 +35,7 @@ RULE_CASES = {
     "bleeding.easy_bleeding": (["easy_bleeding"], LATE, "urgent"),
     "bleeding.coughing_blood": (["coughing_blood"], LATE, "emergency"),
     "bleeding.bleeding_wont_stop": (["bleeding_wont_stop"], LATE, "emergency"),
+    "bleeding.bleeding_that_will_not_stop": (["nosebleed", "still_bleeding"], LATE, "emergency"),
     "anemia.tiredness": (["tiredness"], LATE, "urgent"),
     "anemia.racing_heartbeat": (["racing_heartbeat"], LATE, "urgent"),
     "anemia.shortness_of_breath": (["shortness_of_breath"], LATE, "urgent"),
