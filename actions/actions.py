@@ -54,12 +54,18 @@ class ActionTriage(Action):
         entities = message.get("entities") or []
         intent = (message.get("intent") or {}).get("name")
         findings = findings_from(entities)
-        # a crisis the lexicon did not word is still a crisis, unless the person denied it
-        if intent == "crisis" and not any(f.symptom == "suicidal_thoughts" for f in findings):
+        # a crisis the lexicon did not word is still a crisis, unless the person denied it or
+        # the message reports other signs (then DIET's "crisis" is a doubtful reading)
+        if intent == "crisis" and not findings:
             findings.append(Finding("suicidal_thoughts", text=message.get("text") or ""))
         state = TriageState(**{k: v for k in STATE_SLOTS if (v := tracker.get_slot(k)) is not None})
         state, turn = take_turn(
-            state, intent, findings, time_from(entities, "infusion_time"), time_from(entities, "answer_time")
+            state,
+            intent,
+            findings,
+            time_from(entities, "infusion_time"),
+            time_from(entities, "answer_time"),
+            message.get("text") or "",
         )
         slots = _clinic_slots()
         if turn.kind == "question":
@@ -69,6 +75,8 @@ class ActionTriage(Action):
             sms = tracker.get_latest_input_channel() == "sms"  # SMS gets the compact wording
             dispatcher.utter_message(text=render_advice(turn.assessment, clinic_settings(), compact=sms))
             dispatcher.utter_message(json_message=turn.assessment.payload())
+        elif turn.kind == "hypothetical":
+            dispatcher.utter_message(response="utter_warning_signs", **slots)
         elif turn.kind == "anything_else":
             dispatcher.utter_message(response="utter_thanks", **slots)
         else:
@@ -77,3 +85,32 @@ class ActionTriage(Action):
         if turn.assessment is not None:
             events.append(SlotSet("last_level", turn.assessment.level))
         return events
+
+
+class AnswerOrRespond(Action):
+    """For intents that are not answers: while the bot waits for the answer to its question,
+    the message is that answer (DIET may read "it came on like a thunderclap" as out of
+    scope); otherwise the intent's usual response."""
+
+    intent_response = ""
+
+    def name(self) -> Text:
+        return f"action_{self.intent_response.removeprefix('utter_')}_or_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        if tracker.get_slot("pending_question"):
+            return await ActionTriage().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response=self.intent_response, **_clinic_slots())
+        return []
+
+
+class OutOfScopeOrAnswer(AnswerOrRespond):
+    intent_response = "utter_out_of_scope"
+
+
+class FallbackOrAnswer(AnswerOrRespond):
+    intent_response = "utter_default"
+
+
+class DontKnowOrAnswer(AnswerOrRespond):
+    intent_response = "utter_dont_know"

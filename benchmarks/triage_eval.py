@@ -105,7 +105,7 @@ class InProcessBot:
             if intent == "info" and state.pending_question is None:
                 outcome.replies.append("(information answer)")
                 return outcome
-            state, turn = take_turn(state, intent, extraction.findings, extraction.infusion, answer)
+            state, turn = take_turn(state, intent, extraction.findings, extraction.infusion, answer, text)
             if turn.kind == "advice":
                 outcome.level, outcome.categories = turn.assessment.level, turn.assessment.categories
                 outcome.replies.append(f"[{turn.assessment.level}] {turn.assessment.rules}")

@@ -7,8 +7,10 @@ a red flag gets advice at once. A new symptom in a later message re-assesses eve
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 
+from bot.nlu.modifiers import headache_onset
 from bot.nlu.time_expressions import InfusionTime
 from bot.triage.engine import Assessment, Context, Finding, assess
 
@@ -30,25 +32,31 @@ class TriageState:
 
 @dataclass
 class Turn:
-    kind: str  # "question", "advice", "ask_symptoms" or "anything_else"
+    kind: str  # "question", "advice", "ask_symptoms", "anything_else" or "hypothetical"
     assessment: Assessment | None = None
     question: str | None = None
     question_text: str | None = None
 
 
-def _record_answer(state: TriageState, pending: str | None, intent: str | None, findings, answer) -> None:
+YES = re.compile(r"^\W*(y|yes|yeah|yep|yup|yes+|sure|correct|it did|definitely|absolutely)\b", re.I)
+NO = re.compile(r"^\W*(n|no|nope|nah|not really|it did not|it didn't|never)\b", re.I)
+
+
+def _record_answer(state: TriageState, pending: str | None, intent: str | None, findings, answer, text: str) -> None:
     if pending == "days_since_infusion" and answer is not None:
         state.days_since_infusion = answer.days
         state.during_infusion = answer.during_infusion
     elif pending == "sudden_onset":
-        if intent == "affirm":
+        said = [f.sudden_onset for f in findings if f.symptom == "headache" and f.sudden_onset is not None]
+        in_words = headache_onset(text)
+        if intent == "affirm" or (YES.match(text) and intent != "deny"):
             state.sudden_onset = True
-        elif intent == "deny":
+        elif intent == "deny" or NO.match(text):
             state.sudden_onset = False
-        else:
-            said = [f.sudden_onset for f in findings if f.symptom == "headache" and f.sudden_onset is not None]
-            if said:
-                state.sudden_onset = said[0]
+        elif said:
+            state.sudden_onset = said[0]
+        elif in_words is not None:  # "it came on like a thunderclap"
+            state.sudden_onset = in_words
 
 
 def _merge(old: list[dict], new: list[Finding]) -> list[dict]:
@@ -66,10 +74,13 @@ def take_turn(
     findings: list[Finding],
     infusion: InfusionTime | None = None,
     answer: InfusionTime | None = None,
+    text: str = "",
 ) -> tuple[TriageState, Turn]:
     state = replace(state, findings=list(state.findings), asked=list(state.asked))
     pending, state.pending_question = state.pending_question, None
-    _record_answer(state, pending, intent, findings, answer)
+    _record_answer(state, pending, intent, findings, answer, text)
+    if pending is None and findings and all(f.hypothetical for f in findings) and not state.findings:
+        return state, Turn("hypothetical")  # "can lemtrada cause nosebleeds?" is a question
     if infusion is not None:  # the person said when the infusion was: that is a correction too
         state.days_since_infusion = infusion.days
         state.during_infusion = infusion.during_infusion

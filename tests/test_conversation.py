@@ -69,3 +69,14 @@ def test_yes_after_advice_does_not_repeat_the_advice():
     state, _ = take_turn(TriageState(), "report_symptoms", [Finding("fever")])
     _, turn = take_turn(state, "affirm", [])
     assert turn.kind == "anything_else"
+
+
+def test_a_worded_answer_to_the_sudden_onset_question():
+    state, _ = take_turn(TriageState(), "report_symptoms", [Finding("headache")])
+    _, turn = take_turn(state, "out_of_scope", [], text="it hit me like a thunderclap")
+    assert turn.kind == "advice" and turn.assessment.level == "emergency"
+
+
+def test_a_question_about_a_symptom_is_not_a_report():
+    _, turn = take_turn(TriageState(), "report_symptoms", [Finding("nosebleed", negated=True, hypothetical=True)])
+    assert turn.kind == "hypothetical"

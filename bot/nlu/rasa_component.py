@@ -1,8 +1,10 @@
 """The Rasa NLU component: symptom findings and infusion times as entities.
 
 It runs after DIET and the FallbackClassifier. When a message reports a present symptom it
-sets the intent to report_symptoms (keeping crisis), so that a symptom said in a greeting,
-a question or a garbled sentence still reaches the triage.
+sets the intent to report_symptoms, so that a symptom said in a greeting, a question or a
+garbled sentence still reaches the triage (thoughts of suicide are a symptom too, so a
+crisis in words the lexicon knows is triaged the same way; DIET's crisis intent covers the
+rest).
 """
 
 from __future__ import annotations
@@ -24,9 +26,7 @@ from bot.nlu.rasa_entities import entities_for
 class SymptomEntityExtractor(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # a confident crisis stays a crisis even with other symptoms; a doubtful one does not
-        # turn "a shaving cut that bled for ages" into a suicide emergency
-        return {"report_intent": "report_symptoms", "keep_intents": ["crisis"], "keep_confidence": 0.8}
+        return {"report_intent": "report_symptoms"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = config
@@ -51,11 +51,7 @@ class SymptomEntityExtractor(GraphComponent):
             answer = self._extractor.extract(text, answering=True).infusion
             entities = list(message.get(ENTITIES, [])) + entities_for(extraction, answer)
             message.set(ENTITIES, entities, add_to_output=True)
-            intent = message.get(INTENT) or {}
-            keep = intent.get("name") in self._config["keep_intents"] and (
-                intent.get("confidence", 0) >= self._config["keep_confidence"]
-            )
-            if extraction.present and not keep:
+            if extraction.present:
                 message.set(
                     INTENT,
                     {"name": self._config["report_intent"], "confidence": 1.0},

@@ -82,3 +82,22 @@ def test_session_start_sends_the_notice_and_clinic_details(monkeypatch):
     assert messages[0]["response"] == "utter_safety_notice"
     assert "555-0199" in slots["care_team"]
     assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
+
+
+def test_a_reply_while_a_question_is_pending_is_an_answer_whatever_the_intent():
+    from actions.actions import OutOfScopeOrAnswer
+
+    slots = {
+        "findings": [{"symptom": "headache", "negated": False}],
+        "asked": ["sudden_onset"],
+        "pending_question": "sudden_onset",
+    }
+    messages, _, _ = run(OutOfScopeOrAnswer(), tracker("it came out of nowhere", intent="out_of_scope", slots=slots))
+    assert messages[-1]["custom"]["triage"]["level"] == "emergency"
+
+
+def test_out_of_scope_without_a_pending_question_says_so():
+    from actions.actions import OutOfScopeOrAnswer
+
+    messages, _, _ = run(OutOfScopeOrAnswer(), tracker("what's the weather", intent="out_of_scope"))
+    assert messages[0]["response"] == "utter_out_of_scope"
