@@ -13,7 +13,7 @@ export PYTHONWARNINGS := ignore
 export SQLITE_DB ?= rasa.db
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install train run shell test validate eval eval-rest lint freeze clean
+.PHONY: help install train run shell test browser validate eval eval-rest lint freeze clean vendor-web
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -37,7 +37,10 @@ shell: install train  ## chat in the terminal (starts its own action server)
 	@$(RASA) run actions --actions actions --port 5055 --quiet & trap "kill $$!" EXIT; \
 	 $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --quiet
 
-test: install train  ## run the whole test suite
+browser:  ## Debian's chromium + chromium-driver for the widget's browser tests
+	@bash scripts/install_browser.sh
+
+test: install train browser  ## run the whole test suite
 	@$(PY) -m pytest
 
 validate: install  ## check the Rasa data for conflicts
@@ -57,3 +60,6 @@ eval: install  ## triage safety figures, in-process (seconds)
 
 eval-rest: install train  ## triage safety figures over the real servers
 	@$(PY) benchmarks/triage_eval.py dev dev2 heldout --mode rest --start
+
+vendor-web:  ## refresh the vendored socket.io client (needs npm)
+	@bash scripts/vendor_web.sh

@@ -82,7 +82,7 @@ class TwilioSender:
                 problem = type(error).__name__
             if attempt <= self.retries:
                 delay = self.backoff * 2 ** (attempt - 1)
-                logger.warning("sms to %s: attempt %d failed (%s); retrying in %.1f s", tag, attempt, problem, delay)
+                logger.warning("sms to %s: attempt %d failed (%s); retrying in %.2f s", tag, attempt, problem, delay)
                 await asyncio.sleep(delay)
         logger.error("sms to %s: not sent after %d attempts (%s), %s", tag, self.retries + 1, problem, shape)
         return False

@@ -67,7 +67,7 @@
   }
   function telLink(number, label, className) {
     var digits = String(number).replace(/[^\d+]/g, "");
-    if (!digits) return null;
+    if (!digits) return el("span", className || "tw-call", label);
     var a = el("a", className || "tw-call", label);
     a.href = "tel:" + digits;
     return a;
@@ -171,8 +171,10 @@
       calls.appendChild(telLink(config.emergencyNumber, "Call " + config.emergencyNumber + " now", "tw-call tw-call-primary"));
       if (cats.indexOf("mental_health") >= 0) calls.appendChild(telLink(config.crisisLine, "Call " + config.crisisLine + " (crisis line)"));
     }
-    if (config.clinicPhone && entry.level !== "routine") {
-      calls.appendChild(telLink(config.clinicPhone, "Call " + config.clinicName + ": " + config.clinicPhone));
+    var clinic = config.clinicPhone && entry.level !== "routine" && telLink(config.clinicPhone, "Call " + config.clinicName + ": ");
+    if (clinic) {
+      clinic.appendChild(el("span", "tw-nowrap", config.clinicPhone));
+      calls.appendChild(clinic);
     }
     return calls.childNodes.length ? calls : null;
   }
@@ -365,7 +367,7 @@
   // Queued messages live in the history (pending: true) so that a reload or a closed tab
   // loses nothing; one tab claims a message before sending it.
   function flush() {
-    if (!socket || !socket.connected || !sessionConfirmed) return;
+    if (!socket || !socket.connected || !sessionConfirmed || !load("session", null)) return;
     var now = Date.now();
     var toSend = [];
     update(function (h) {
@@ -432,6 +434,7 @@
     forget("session");
     forget("sender");
     render([]);
+    sessionConfirmed = false; // the greeting waits for the new session id
     if (socket && socket.connected) socket.emit("session_request", { session_id: null });
     if (config.initPayload) sendMessage(config.initPayload, null, true);
     input.focus();
@@ -473,7 +476,7 @@
   // Another tab wrote: show the same conversation, and follow a new session id.
   window.addEventListener("storage", function (event) {
     if (event.key === KEY + "history" || event.key === null) render(history());
-    if (event.key === KEY + "session" && socket && socket.connected) {
+    if (event.key === KEY + "session" && event.newValue && socket && socket.connected) {
       sessionConfirmed = false;
       socket.emit("session_request", { session_id: load("session", null) });
     }
