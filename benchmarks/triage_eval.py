@@ -94,9 +94,10 @@ class InProcessBot:
         for _ in range(3):
             extraction = self.extractor.extract(text)
             answer = self.extractor.extract(text, answering=True).infusion
-            if YES.match(text) and not extraction.findings:
+            short = len(text.split()) <= 4
+            if short and YES.match(text) and not extraction.findings:
                 intent = "affirm"
-            elif NO.match(text) and not extraction.findings:
+            elif short and NO.match(text) and not extraction.findings:
                 intent = "deny"
             elif extraction.present or not QUESTION.search(self.extractor.normalise(text).text):
                 intent = "report_symptoms"

@@ -112,29 +112,34 @@ class SymptomExtractor:
         findings = []
         for span in doc.spans[SPAN_GROUP]:
             start, end = norm.original_span(span.start_char, span.end_char)
-            negated, uncertain, hypothetical = _nearest_context(span)
+            negated, uncertain, hypothetical, historical, resolved = _nearest_context(span)
+            symptom = self.knowledge.symptoms[span.label_]
             sentence = span.sent.text
-            if self.knowledge.symptoms[span.label_].acute_only and modifiers.long_standing(sentence):
-                hypothetical = True
+            if historical or (symptom.acute_only and modifiers.long_standing(sentence)):
+                negated = True
+            if resolved and not symptom.counts_when_resolved:
+                negated = True
             finding = Finding(
                 symptom=span.label_,
                 text=norm.original[start:end],
-                negated=negated or hypothetical,
+                negated=negated,
                 uncertain=uncertain,
                 other_person=modifiers.about_someone_else(sentence),
                 start=start,
                 end=end,
             )
             finding.hypothetical = hypothetical and not negated
+            finding.negated = finding.negated or hypothetical
             if span.label_ == "headache":
                 finding.sudden_onset = modifiers.headache_onset(sentence)
             findings.append(finding)
         return Extraction(findings, infusion_time(norm.text, today, answering))
 
 
-def _nearest_context(span: Span) -> tuple[bool, bool, bool]:
-    """(negated, uncertain, hypothetical) from the trigger nearest the symptom: in "it's a
-    bit sore, no bleeding" the "no" decides about the bleeding, not "a bit"."""
+def _nearest_context(span: Span) -> tuple[bool, bool, bool, bool, bool]:
+    """(negated, uncertain, hypothetical, historical, resolved) from the triggers around the
+    symptom; the nearest of negation and doubt wins: in "it's a bit sore, no bleeding" the
+    "no" decides about the bleeding, not "a bit"."""
     best: dict[str, int] = {}
     for modifier in span._.modifiers:
         start, end = modifier.modifier_span
@@ -143,8 +148,7 @@ def _nearest_context(span: Span) -> tuple[bool, bool, bool]:
     negation = best.get("NEGATED_EXISTENCE")
     doubt = best.get("POSSIBLE_EXISTENCE")
     negated = negation is not None and (doubt is None or negation < doubt)
-    hypothetical = "HYPOTHETICAL" in best or "HISTORICAL" in best
-    return negated, doubt is not None and not negated, hypothetical
+    return negated, doubt is not None and not negated, "HYPOTHETICAL" in best, "HISTORICAL" in best, "RESOLVED" in best
 
 
 @functools.lru_cache(maxsize=1)

@@ -30,6 +30,7 @@ class Symptom:
     name: str
     phrases: tuple[str, ...]
     acute_only: bool = False
+    counts_when_resolved: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ def _load_symptoms(directory: Path) -> dict[str, Symptom]:
                     f"under '{seen[key]}'"
                 )
             seen[key] = sid
-        symptoms[sid] = Symptom(sid, entry["name"], tuple(phrases), bool(entry.get("acute_only")))
+        symptoms[sid] = Symptom(
+            sid, entry["name"], tuple(phrases), bool(entry.get("acute_only")), bool(entry.get("counts_when_resolved"))
+        )
     return symptoms
 
 
