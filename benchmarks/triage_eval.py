@@ -36,6 +36,11 @@ QUESTION = re.compile(
     r"is (it|there|lemtrada|alemtuzumab)|are (there|you)|should|will|would)\b",
     re.I,
 )
+ABOUT_THE_MEDICINE = re.compile(
+    r"\b(lemtrada|alemtuzumab|rems|medication guide|leaflet|pre-?meds?|premedication|safety card|pronounce|"
+    r"(?:first|second|third|next) course)\b",
+    re.I,
+)
 TARGETS = {
     "emergency_recall": (">=", 1.00),
     "under_triage": ("<=", 0.01),
@@ -99,7 +104,10 @@ class InProcessBot:
                 intent = "affirm"
             elif short and NO.match(text) and not extraction.findings:
                 intent = "deny"
-            elif extraction.present or not QUESTION.search(self.extractor.normalise(text).text):
+            elif extraction.present or not (
+                QUESTION.search(self.extractor.normalise(text).text)
+                or (ABOUT_THE_MEDICINE.search(text) and not extraction.findings)
+            ):
                 intent = "report_symptoms"
             else:
                 intent = "info"

@@ -51,6 +51,10 @@ class SymptomExtractor:
         kb = knowledge or default_knowledge()
         self.knowledge = kb
         self.normalise = Normaliser(kb.shorthand)
+        self._categories: dict[str, set[str]] = {sid: set() for sid in kb.symptoms}
+        for rule in kb.rules:
+            for sid in rule.symptoms:
+                self._categories[sid].add(rule.category)
         phrases = [p for s in kb.symptoms.values() for p in s.phrases]
         known = default_known_words(
             lexicon_words(phrases), load_known_words(known_words_path or DATA_DIR / "known_words.txt")
@@ -133,7 +137,25 @@ class SymptomExtractor:
             if span.label_ == "headache":
                 finding.sudden_onset = modifiers.headache_onset(sentence)
             findings.append(finding)
-        return Extraction(findings, infusion_time(norm.text, today, answering))
+        return Extraction(self._without_echoes(findings), infusion_time(norm.text, today, answering))
+
+    def _without_echoes(self, findings: list[Finding]) -> list[Finding]:
+        """Drop a finding inside another one's words when both point at the same warning
+        category ("bleed" inside "my gums bleed", "fever" inside "fever blister")."""
+        kept = []
+        for f in findings:
+            inside = [
+                g
+                for g in findings
+                if g is not f
+                and g.start <= f.start
+                and f.end <= g.end
+                and (g.end - g.start) > (f.end - f.start)
+                and self._categories[f.symptom] & self._categories[g.symptom]
+            ]
+            if not inside:
+                kept.append(f)
+        return kept
 
 
 def _nearest_context(span: Span) -> tuple[bool, bool, bool, bool, bool]:

@@ -27,6 +27,16 @@ def _category_names(assessment: Assessment, kb: Knowledge, skip: tuple = ()) -> 
     return _join(names, "or")
 
 
+def _red_flags(assessment: Assessment, kb: Knowledge) -> tuple[list[str], list[str]]:
+    """The signs and categories behind an emergency, so that the why-sentence names what made
+    it one and not every other sign mentioned (those are still in what to tell 911)."""
+    rules = [r for r in kb.rules if r.id in assessment.rules and r.level == "emergency"]
+    present = set(assessment.present)
+    symptoms = sorted({s for r in rules for s in r.symptoms & present})
+    categories = list(dict.fromkeys(r.category for r in rules))
+    return [kb.symptoms[s].name for s in symptoms], [kb.categories[c]["name"] for c in categories]
+
+
 def _when(assessment: Assessment) -> str:
     ctx = assessment.context
     if ctx.get("during_infusion"):
@@ -115,10 +125,11 @@ def render_advice(
             if others:
                 text += f" What you describe can also be a warning sign of {others}."
             return text
+        symptoms, categories = _red_flags(assessment, kb)
         return (
             f"Call {sos} now, or have someone take you to the emergency department; do not drive yourself. "
-            f"{_join(_symptom_names(assessment, kb)).capitalize()} can be a warning sign of "
-            f"{_category_names(assessment, kb)}, a serious side effect of this medicine. "
+            f"{_join(symptoms).capitalize()} can be a warning sign of {_join(categories, 'or')}, "
+            "a serious side effect of this medicine. "
             + _tell(assessment, kb, f"the {sos} operator")
         )
     if assessment.level == "urgent":
