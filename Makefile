@@ -37,7 +37,7 @@ shell: install train  ## chat in the terminal (starts its own action server)
 	@$(RASA) run actions --actions actions --port 5055 --quiet & trap "kill $$!" EXIT; \
 	 $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --quiet
 
-browser:  ## Debian's chromium + chromium-driver for the widget's browser tests
+browser:  ## Debian packages for the tests: chromium, chromium-driver, wamerican
 	@bash scripts/install_browser.sh
 
 test: install train browser  ## run the whole test suite
