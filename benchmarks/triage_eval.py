@@ -37,7 +37,7 @@ QUESTION = re.compile(
     re.I,
 )
 ABOUT_THE_MEDICINE = re.compile(
-    r"\b(lemtrada|alemtuzumab|rems|medication guide|leaflet|pre-?meds?|premedication|safety card|pronounce|"
+    r"\b(lemtrada|alemtuzumab|rems|medication guide|leaflet|pre-?meds?|premedication|safety card|pronounce|monitor|monitored|monitoring|"
     r"(?:first|second|third|next) course)\b",
     re.I,
 )

@@ -60,8 +60,12 @@ def _record_answer(state: TriageState, pending: str | None, intent: str | None, 
 
 
 def _merge(old: list[dict], new: list[Finding]) -> list[dict]:
-    """The latest word on a symptom wins: "actually no fever" corrects an earlier fever."""
+    """The latest message's word on a symptom wins ("actually no fever" corrects an earlier
+    fever); within one message a symptom said present anywhere is present ("wiped out, and
+    it's not my usual fatigue")."""
     merged = list(old)
+    present_now = {f.symptom for f in new if not f.negated}
+    new = [f for f in new if not (f.negated and f.symptom in present_now)]
     for finding in new:
         merged = [f for f in merged if f["symptom"] != finding.symptom]
         merged.append({k: v for k, v in asdict(finding).items() if v not in (None, False, "")} | {"symptom": finding.symptom, "negated": finding.negated})

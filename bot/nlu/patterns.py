@@ -18,7 +18,7 @@ GAP = re.compile(r"^~(\d*)$")
 DEFAULT_GAP = 4
 # a gap never runs over a negation or the end of a sentence: "a lump in my neck, does not
 # hurt" is no neck pain
-GAP_STOPS = ["not", "no", "never", "without", "but", "however", "although", "nor", ".", "!", "?", ";"]
+GAP_STOPS = ["not", "no", "never", "none", "without", "but", "however", "although", "because", "nor", ".", "!", "?", ";"]
 
 
 def _word_pattern(word: str) -> dict:
@@ -102,11 +102,11 @@ def make_fuzzy_compare(known_words: set[str]) -> Callable[[str, str, int], bool]
             return True
         if typed in known_words or not typed.isalpha():
             return False
+        if len(typed) >= 4 and _swapped(typed, pattern_word):  # "wieght", "nekc": two letters swapped is one slip
+            return True
         edits = max_edits(pattern_word)
         if edits == 0 or abs(len(typed) - len(pattern_word)) > edits:
             return False
-        if _swapped(typed, pattern_word):  # "wieght": two letters swapped is one slip
-            return True
         return levenshtein(typed, pattern_word, edits) <= edits
 
     return compare

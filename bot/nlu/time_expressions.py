@@ -47,6 +47,11 @@ AGO = re.compile(
 )
 # "5 days" with no "ago" is a duration ("a 5 day course"), read only as an answer to the question
 DURATION = re.compile(rf"\b{_NUM} (hours?|days?|nights?|weeks?|fortnights?|months?|years?)\b")
+# "no infusion for 8 months", "haven't had treatment in a year"
+NONE_FOR = re.compile(
+    rf"\b(?:no|not had an?|have not had an?|haven't had an?|not had|have not had) (?:infusion|treatment|dose|lemtrada|drip)s? "
+    rf"(?:for|in) (?:over |about |nearly |almost )?{_NUM} (hours?|days?|weeks?|fortnights?|months?|years?)\b"
+)
 # clinical shorthand: 6/52 = six weeks, 3/7 = three days, 2/12 = two months
 CLINICAL = re.compile(r"\b(\d{1,2})/(7|52|12)\b")
 FIXED = [
@@ -115,6 +120,8 @@ def _candidates(sentence: str, today: dt.date, answering: bool = False) -> list[
         add(m, 0, True)
     for m in DAY_OF_COURSE.finditer(s):
         add(m, 0)
+    for m in NONE_FOR.finditer(s):
+        add(m, _number(m.group(1)) * UNIT_DAYS[m.group(2).rstrip("s")])
     for m in CLINICAL.finditer(s):
         add(m, int(m.group(1)) * {"7": 1, "52": 7, "12": 30}[m.group(2)])
     for m in list(AGO.finditer(s)) + (list(DURATION.finditer(s)) if answering else []):
