@@ -114,3 +114,15 @@ class FallbackOrAnswer(AnswerOrRespond):
 
 class DontKnowOrAnswer(AnswerOrRespond):
     intent_response = "utter_dont_know"
+
+
+class GreetOrAnswer(AnswerOrRespond):
+    intent_response = "utter_greet"  # "no, it crept up over the afternoon" is not a greeting
+
+
+class ThanksOrAnswer(AnswerOrRespond):
+    intent_response = "utter_thanks"
+
+
+class GoodbyeOrAnswer(AnswerOrRespond):
+    intent_response = "utter_goodbye"

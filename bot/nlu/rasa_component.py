@@ -26,7 +26,10 @@ from bot.nlu.rasa_entities import entities_for
 class SymptomEntityExtractor(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"report_intent": "report_symptoms"}
+        return {
+            "report_intent": "report_symptoms",
+            "unsure_intents": ["nlu_fallback", "out_of_scope", "greet", "goodbye", "thanks"],
+        }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = config
@@ -51,7 +54,10 @@ class SymptomEntityExtractor(GraphComponent):
             answer = self._extractor.extract(text, answering=True).infusion
             entities = list(message.get(ENTITIES, [])) + entities_for(extraction, answer)
             message.set(ENTITIES, entities, add_to_output=True)
-            if extraction.present:
+            intent = (message.get(INTENT) or {}).get("name")
+            said_signs = [f for f in extraction.findings if not f.hypothetical]
+            if extraction.present or (said_signs and intent in self._config["unsure_intents"]):
+                # "cough and clear phlegm, no fever": a report with no listed sign, not gibberish
                 message.set(
                     INTENT,
                     {"name": self._config["report_intent"], "confidence": 1.0},

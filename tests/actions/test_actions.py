@@ -101,3 +101,16 @@ def test_out_of_scope_without_a_pending_question_says_so():
 
     messages, _, _ = run(OutOfScopeOrAnswer(), tracker("what's the weather", intent="out_of_scope"))
     assert messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_a_greeting_while_a_question_is_pending_is_an_answer():
+    from actions.actions import GreetOrAnswer
+
+    slots = {
+        "findings": [{"symptom": "headache", "negated": False}],
+        "asked": ["sudden_onset"],
+        "pending_question": "sudden_onset",
+    }
+    messages, new_slots, _ = run(GreetOrAnswer(), tracker("no, it crept up over the afternoon", intent="greet", slots=slots))
+    assert new_slots["sudden_onset"] is False and new_slots["pending_question"] == "days_since_infusion"
+    assert "infusion" in messages[-1]["text"]
