@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -28,7 +28,7 @@ QUICK_REPLIES = {
 }
 
 
-def _clinic_slots() -> Dict[Text, Any]:
+def _clinic_slots() -> dict[str, Any]:
     settings = clinic_settings()
     return {"care_team": settings.care_team, "emergency_number": settings.emergency_number}
 
@@ -36,20 +36,20 @@ def _clinic_slots() -> Dict[Text, Any]:
 class ActionSessionStart(Action):
     """Every conversation opens with the safety notice and the clinic's details."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         slots = _clinic_slots()
         dispatcher.utter_message(response="utter_safety_notice", **slots)
         return [SessionStarted(), *(SlotSet(k, v) for k, v in slots.items()), ActionExecuted("action_listen")]
 
 
 class ActionTriage(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_triage"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         message = tracker.latest_message or {}
         entities = message.get("entities") or []
         intent = (message.get("intent") or {}).get("name")
@@ -94,10 +94,10 @@ class AnswerOrRespond(Action):
 
     intent_response = ""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_{self.intent_response.removeprefix('utter_')}_or_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if tracker.get_slot("pending_question"):
             return await ActionTriage().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response=self.intent_response, **_clinic_slots())

@@ -15,6 +15,11 @@ WEB_PORT="${WEB_PORT:-8080}"
 RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}"  # where the widget's browser reaches Rasa
 read -r -a CORS <<< "${CORS_ORIGINS:-http://localhost:$RASA_PORT http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
 
+# the endpoints file of the layout the environment chooses (default: SQLite, in-memory locks,
+# as endpoints.yml); PostgreSQL / Redis are checked first (docs/production.md)
+RUN_DIR="${RUN_DIR:-.run}"
+.venv/bin/python -m bot.endpoints --out "$RUN_DIR/endpoints.yml" --check || exit 2
+
 pids=()
 stop() { echo; echo "==> stopping"; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
@@ -22,9 +27,9 @@ trap stop EXIT INT TERM
 echo "==> starting the action server on port $ACTION_PORT"
 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" --quiet &
 pids+=($!)
-echo "==> starting the Rasa server on port $RASA_PORT (tracker store: SQLite $SQLITE_DB)"
+echo "==> starting the Rasa server on port $RASA_PORT"
 .venv/bin/rasa run --model "$MODEL" --port "$RASA_PORT" --credentials credentials.yml \
-  --endpoints endpoints.yml --cors "${CORS[@]}" --quiet &
+  --endpoints "$RUN_DIR/endpoints.yml" --cors "${CORS[@]}" --quiet &
 pids+=($!)
 echo "==> serving the chat widget and a demo clinic page on port $WEB_PORT"
 .venv/bin/python -m bot.web_demo --host "$WEB_HOST" --port "$WEB_PORT" --rasa-url "$RASA_URL" &
@@ -36,6 +41,7 @@ for i in $(seq 1 120); do
     cat <<MSG
 ==> ready. Talk to it:
     the chat widget on a demo clinic page: http://localhost:$WEB_PORT/demo/
+    the nurse console: http://localhost:$RASA_PORT/webhooks/nurse/console (add a nurse: .venv/bin/python -m bot.channels.nurse_users add NAME)
     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"a","message":"my face is drooping on one side"}'
     or, in another terminal: make shell
     Ctrl-C stops the servers.

@@ -97,7 +97,7 @@ class SymptomExtractor:
             by_label.setdefault(label, []).append(Span(doc, start, end, label=label))
         excluded = by_label.pop(NOT_A_SYMPTOM, [])
         spans = []
-        for label, found in by_label.items():
+        for found in by_label.values():
             found = [s for s in found if not any(x.start <= s.start and s.end <= x.end for x in excluded)]
             kept: list[Span] = []
             for span in sorted(found, key=lambda s: (-(s.end - s.start), s.start)):

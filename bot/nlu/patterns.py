@@ -8,8 +8,8 @@ so "feaver" is a fever while "never" and "fewer" are not.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher.levenshtein import levenshtein

@@ -3,7 +3,7 @@ the entity and reach the action server with the tracker."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from bot.nlu.extractor import Extraction
 from bot.nlu.time_expressions import InfusionTime

@@ -7,8 +7,9 @@ A red flag is answered at once, with no question.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from bot.triage.knowledge import LEVELS, Knowledge, Rule, default_knowledge
 

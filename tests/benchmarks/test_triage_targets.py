@@ -3,7 +3,6 @@ set. The development sets must meet the targets; the held-out set, never tuned o
 fall below the figures it reached (see README, "Triage safety evaluation")."""
 
 import pytest
-
 from triage_eval_loader import triage_eval
 
 SETS = ["dev", "dev2", "dev3", "dev4"]

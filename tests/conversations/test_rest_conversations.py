@@ -4,7 +4,6 @@ over POST /webhooks/rest/webhook."""
 import uuid
 
 import pytest
-
 from conftest import texts, triage
 
 
