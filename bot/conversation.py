@@ -59,7 +59,7 @@ def _record_answer(state: TriageState, pending: str | None, intent: str | None, 
             state.sudden_onset = in_words
 
 
-def _merge(old: list[dict], new: list[Finding]) -> list[dict]:
+def merge_findings(old: list[dict], new: list[Finding]) -> list[dict]:
     """The latest message's word on a symptom wins ("actually no fever" corrects an earlier
     fever); within one message a symptom said present anywhere is present ("wiped out, and
     it's not my usual fatigue")."""
@@ -89,7 +89,7 @@ def take_turn(
         state.days_since_infusion = infusion.days
         state.during_infusion = infusion.during_infusion
     had_findings = bool(state.findings)
-    state.findings = _merge(state.findings, findings)
+    state.findings = merge_findings(state.findings, findings)
     if not state.findings:
         if intent == "report_symptoms":  # something is wrong, but no listed sign in it
             return state, Turn("advice", assess([], state.context()))

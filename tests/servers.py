@@ -97,6 +97,8 @@ def make_servers(extra_env: dict | None = None) -> Servers:
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "PYTHONWARNINGS": "ignore",
         "SQLITE_DB": str(workdir / "tracker.db"),
+        "NURSE_DB_URL": f"sqlite:///{workdir / 'nurse.db'}",
+        "SMS_OPTOUT_DB": str(workdir / "sms_optout.db"),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         **(extra_env or {}),
     }
