@@ -13,7 +13,7 @@ export PYTHONWARNINGS := ignore
 export SQLITE_DB ?= rasa.db
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install train run shell test browser validate eval eval-rest lint freeze clean vendor-web
+.PHONY: help install train run shell test browser validate eval eval-rest lint freeze clean vendor-web run-prod retention bench-load fuzz
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -63,3 +63,16 @@ eval-rest: install train  ## triage safety figures over the real servers
 
 vendor-web:  ## refresh the vendored socket.io client (needs npm)
 	@bash scripts/vendor_web.sh
+
+run-prod: install train  ## production layout: 2 Rasa servers (5005, 5006) on PostgreSQL + Redis, action server 5055
+	@bash scripts/run_prod.sh
+
+retention: install  ## delete conversations inactive for more than DAYS days (make retention DAYS=30)
+	@test -n "$(DAYS)" || { echo "usage: make retention DAYS=30" >&2; exit 2; }
+	@$(PY) -m bot.retention --days $(DAYS)
+
+bench-load: install train  ## load benchmark: ours against the stock rasa init assistant (minutes)
+	@$(PY) benchmarks/load.py --train --profile
+
+fuzz: install train  ## 10,000 odd messages over REST against our own servers
+	@$(PY) benchmarks/rest_fuzz.py --start --count 10000

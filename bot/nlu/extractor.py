@@ -107,7 +107,9 @@ class SymptomExtractor:
         return sorted(spans, key=lambda s: (s.start, s.end))
 
     def extract(self, text: str, today: dt.date | None = None, answering: bool = False) -> Extraction:
-        norm = self.normalise(text or "")
+        # a lone surrogate (JSON allows "\ud83d") crashed spaCy's tokenizer: "?" keeps the offsets
+        text = (text or "").encode("utf-8", "replace").decode("utf-8")
+        norm = self.normalise(text)
         doc = self.nlp.make_doc(norm.text)
         for _, proc in self.nlp.pipeline:
             doc = proc(doc)

@@ -129,8 +129,9 @@ def test_gibberish_is_never_silent_and_gives_911(servers):
 
 
 def test_restart_forgets_the_findings(servers):
+    """A patient restarts in words; "/restart" typed by a patient is only text (tests/security)."""
     sender = new_sender()
     servers.send(sender, "my gums are bleeding")
-    servers.send(sender, "/restart")
+    servers.send(sender, "restart")
     reply = servers.send(sender, "I feel weird")
     assert triage(reply)["level"] == "routine" and triage(reply)["symptoms"] == []

@@ -1,0 +1,143 @@
+"""Rasa's SQL tracker store (same tables, same data) with five changes, for production and the
+default SQLite layout alike.
+
+1. Start fails at once with a clear error when the database cannot be reached: Rasa's own
+   store retries every 5 s for ever, so a wrong DB_HOST looked like a slow start.
+2. PostgreSQL connections are checked before use (SQLAlchemy's pool_pre_ping) and time out
+   after DB_CONNECT_TIMEOUT: after the database was restarted or unreachable, the next
+   message works again instead of failing once on a dead pooled connection.
+3. A failing query raises an error that names the database's complaint without the SQL and
+   its parameters (Rasa logs the error whole, and the parameters hold the patient's words).
+4. `session_expiration_time` (minutes), when set, replaces the domain's value at run time, so
+   the idle time after which a conversation starts afresh is a deployment setting
+   (SESSION_EXPIRATION_MINUTES) rather than a retrain.
+5. Reading a conversation back reads only the events' JSON (no ORM object per event): faster,
+   and the more so the longer the conversation.
+
+Named in endpoints.yml and in the files `python -m bot.endpoints` writes as
+`type: bot.tracker_store.TriageTrackerStore`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.domain import Domain, SessionConfig
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import ConnectionException
+
+from bot.layout import sql_engine
+
+logger = logging.getLogger(__name__)
+
+
+class TrackerStoreUnavailable(ConnectionException):
+    """The tracker store's database cannot be reached."""
+
+
+def _engine(url: Any, connect_timeout: float) -> sa.engine.Engine:
+    return sql_engine(url, connect_timeout, **create_engine_kwargs(url))
+
+
+def describe_error(error: BaseException) -> str:
+    """The database's own first line, without the SQL or its parameters: SQLAlchemy's message
+    carries both, and the parameters of an INSERT are the patient's words."""
+    orig = getattr(error, "orig", None)
+    text = str(orig if orig is not None else error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0] if text else 'no detail'}"
+
+
+def check_reachable(url: Any, connect_timeout: float = 5.0) -> None:
+    """Raise TrackerStoreUnavailable, naming the database (never its password), if it cannot be reached."""
+    engine = _engine(url, connect_timeout)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.DBAPIError as error:
+        raise TrackerStoreUnavailable(
+            f"cannot reach the tracker store {sa.engine.make_url(url)!r}: {describe_error(error)}"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+class TriageTrackerStore(SQLTrackerStore):
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        dialect: str = "sqlite",
+        host: str | None = None,
+        port: int | None = None,
+        db: str = "rasa.db",
+        username: str | None = None,
+        password: str | None = None,
+        event_broker: Any = None,
+        login_db: str | None = None,
+        query: dict | None = None,
+        session_expiration_time: float | None = None,
+        connect_timeout: float = 5.0,
+        **kwargs: Any,
+    ) -> None:
+        self._session_minutes = None if session_expiration_time in (None, "") else float(session_expiration_time)
+        url = self.get_db_url(dialect, host, int(port) if port else None, db, username, password, login_db, query)
+        check_reachable(url, connect_timeout)
+        super().__init__(domain, dialect, host, port, db, username, password, event_broker, login_db, query, **kwargs)
+        if self.engine.dialect.name == "postgresql":
+            engine_url = self.engine.url
+            self.engine.dispose()
+            self.engine = _engine(engine_url, connect_timeout)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.domain = self._domain
+
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        self._domain = domain or Domain.empty()
+        minutes = getattr(self, "_session_minutes", None)
+        if domain is not None and minutes is not None:
+            # the processor reads this same Domain object (Agent shares it with the store)
+            domain.session_config = SessionConfig(minutes, domain.session_config.carry_over_slots)
+            logger.info("Conversations expire after %s idle minutes (SESSION_EXPIRATION_MINUTES)", minutes)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        """Rasa's query, reading only the `data` column: Rasa builds an ORM object per stored
+        event first, a quarter of a turn's time in a 200-turn conversation."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data).all()]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
+    # Errors leave the store without SQL or parameters (describe_error): Rasa logs them whole.
+    async def retrieve(self, sender_id: str) -> Any:
+        try:
+            return await super().retrieve(sender_id)
+        except sa.exc.SQLAlchemyError as error:
+            raise TrackerStoreUnavailable(describe_error(error)) from None
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> Any:
+        try:
+            return await super().retrieve_full_tracker(conversation_id)
+        except sa.exc.SQLAlchemyError as error:
+            raise TrackerStoreUnavailable(describe_error(error)) from None
+
+    async def save(self, tracker: Any) -> None:
+        try:
+            await super().save(tracker)
+        except sa.exc.SQLAlchemyError as error:
+            raise TrackerStoreUnavailable(describe_error(error)) from None
+
+    async def keys(self) -> Any:
+        try:
+            return await super().keys()
+        except sa.exc.SQLAlchemyError as error:
+            raise TrackerStoreUnavailable(describe_error(error)) from None
+
