@@ -98,7 +98,7 @@ class InProcessBot:
         outcome, state, text = Outcome(case), self.new_state(), case["text"]
         for _ in range(3):
             extraction = self.extractor.extract(text)
-            answer = self.extractor.extract(text, answering=True).infusion
+            answer = self.extractor.answer_time(text)
             short = len(text.split()) <= 4
             if short and YES.match(text) and not extraction.findings:
                 intent = "affirm"

@@ -141,6 +141,12 @@ class SymptomExtractor:
             findings.append(finding)
         return Extraction(self._without_echoes(findings), infusion_time(norm.text, today, answering))
 
+    def answer_time(self, text: str, today: dt.date | None = None) -> InfusionTime | None:
+        """The infusion time read as an answer to the bot's question ("yesterday", "10"),
+        without matching symptoms again."""
+        text = (text or "").encode("utf-8", "replace").decode("utf-8")
+        return infusion_time(self.normalise(text).text, today, answering=True)
+
     def _without_echoes(self, findings: list[Finding]) -> list[Finding]:
         """Drop a finding inside another one's words when both point at the same warning
         category ("bleed" inside "my gums bleed", "fever" inside "fever blister")."""

@@ -51,7 +51,7 @@ class SymptomEntityExtractor(GraphComponent):
             if not text:
                 continue
             extraction = self._extractor.extract(text)
-            answer = self._extractor.extract(text, answering=True).infusion
+            answer = self._extractor.answer_time(text)
             entities = list(message.get(ENTITIES, [])) + entities_for(extraction, answer)
             message.set(ENTITIES, entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")

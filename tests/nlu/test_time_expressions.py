@@ -46,3 +46,11 @@ def test_answers_to_the_question_need_no_infusion_word(answer, days):
 
 def test_not_sure_is_no_time():
     assert infusion_time("not sure", today=THURSDAY, answering=True) is None
+
+
+def test_the_extractor_reads_an_answer_time_like_the_full_extraction():
+    from bot.nlu.extractor import default_extractor
+
+    extractor = default_extractor()
+    for text in ["yesterday", "10", "3 weeks", "not sure", "during the drip"]:
+        assert extractor.answer_time(text, today=THURSDAY) == extractor.extract(text, today=THURSDAY, answering=True).infusion
