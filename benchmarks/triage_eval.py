@@ -30,10 +30,15 @@ RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
 # what advice says first; the opening notice ("In an emergency, call 911 now") is not an alarm
 ALARM = re.compile(r"(^|\. )(Call \S+ now|Call your doctor right away|Tell the nurse giving your infusion)")
 YES = re.compile(r"^\s*(y|yes|yeah|yep|yup|sure|correct|it did|suddenly)\b", re.I)
+# greetings, thanks and goodbyes: the classifier's chit-chat intents, approximated in-process
+CHAT = re.compile(
+    r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|thanks?|thank you|ty|cheers|ok|okay|cool|bye|goodbye)\b", re.I
+)
 NO = re.compile(r"^\s*(n|no|nope|nah|not really|it didn'?t)\b", re.I)
 QUESTION = re.compile(
     r"\?\s*$|^\s*(what|how|why|when|where|who|which|can (i|you|it|lemtrada|alemtuzumab)|could i|does|do (i|you|they)|"
-    r"is (it|there|lemtrada|alemtuzumab)|are (there|you)|should|will|would)\b",
+    r"is (it|there|lemtrada|alemtuzumab|my|the|this)|are (there|you)|should|will|would)\b"
+    r"|\b(asks?|asking) (what|how|when|why|whether|if|about)\b|\bhow (long|many|much|often|far)\b",
     re.I,
 )
 ABOUT_THE_MEDICINE = re.compile(
@@ -104,6 +109,8 @@ class InProcessBot:
                 intent = "affirm"
             elif short and NO.match(text) and not extraction.findings:
                 intent = "deny"
+            elif short and CHAT.match(text) and not extraction.findings:
+                intent = "info"
             elif extraction.present or not (
                 QUESTION.search(self.extractor.normalise(text).text)
                 or (ABOUT_THE_MEDICINE.search(text) and not extraction.findings)

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _WORD = re.compile(r"[\w'/&+-]+")
+# nurse notes: "R side", "L-sided weakness" (a lone "r" is otherwise SMS for "are")
+_SIDE = re.compile(r"^(r|l)(?:-(sided?))?$", re.I)
+_SIDE_NEXT = re.compile(r"\s*(sided?|arm|leg|hand|face)\b", re.I)
+_SIDES = {"r": "right", "l": "left"}
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,11 @@ class Normaliser:
     def __init__(self, shorthand: dict[str, str]):
         self._shorthand = {k.lower().translate(_APOSTROPHES): v for k, v in shorthand.items()}
 
-    def _replacement(self, word: str) -> str | None:
+    def _replacement(self, word: str, after: str = "") -> str | None:
         key = word.lower()
+        side = _SIDE.match(key)
+        if side and (side.group(2) or _SIDE_NEXT.match(after)):
+            return _SIDES[side.group(1).lower()] + (f" {side.group(2).lower()}" if side.group(2) else "")
         if key in self._shorthand:
             return self._shorthand[key]
         # "dizzy-ness", "light-headed": drop the hyphen inside a word
@@ -56,7 +63,7 @@ class Normaliser:
                 starts.append(i)
                 ends.append(i + 1)
             word = match.group(0)
-            replacement = self._replacement(word)
+            replacement = self._replacement(word, text[match.end() : match.end() + 8])
             if replacement is None:
                 for i, ch in enumerate(word):
                     out.append(ch)

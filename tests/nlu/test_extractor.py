@@ -168,3 +168,56 @@ def test_empty_and_odd_input_gives_no_finding(extract):
 )
 def test_long_standing_sudden_signs(extract, text, kept):
     assert bool(present(extract(text)) & {"vision_change", "one_sided_weakness"}) is kept
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("pt c/o numbness L side of face", "one_sided_weakness"),
+        ("R-sided weakness since this morning", "one_sided_weakness"),
+        ("his foot keeps dragging behind him", "one_sided_weakness"),
+        ("only one side of my mouth moves when I grin", "face_drooping"),
+        ("her speech is garbled", "trouble_speaking"),
+        ("it's like breathing through a straw", "trouble_breathing"),
+        ("bled through three plasters already", "bleeding_wont_stop"),
+        ("pressing on it doesn't help, it's still bleeding", "bleeding_wont_stop"),
+        ("he keeps asking what day it is", "confusion"),
+        ("my skin has a yellow tinge", "jaundice"),
+        ("I've been stockpiling tablets", "suicidal_thoughts"),
+        ("I just want to end things", "suicidal_thoughts"),
+    ],
+)
+def test_nurse_notes_and_indirect_words(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,absent",
+    [
+        ("cramp woke me up in the night", "fainting"),  # waking "in the" night is not coming round
+        ("weight's droppin off me", "face_drooping"),  # a dropped g is not a droop
+        ("a bit chilly in the office today", "chills"),
+        ("the cut stopped bleeding quickly", "easy_bleeding"),
+        ("hoarse after screaming at the match", "hoarseness"),
+        ("r u there", "one_sided_weakness"),  # a lone "r" is "are", not "right"
+    ],
+)
+def test_ordinary_words_are_not_signs(extract, text, absent):
+    assert absent not in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("bruises for no reason and swollen ankles", "swollen_ankles"),  # "no reason" negates nothing
+        ("not the worst headache I've had, but it's there", "headache"),
+        ("my left hand won't grip a pen", "one_sided_weakness"),
+    ],
+)
+def test_words_that_look_like_negation_are_not(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize("text", ["if I ever get a nosebleed, do I call you?", "is a rash something that happens to people?"])
+def test_questions_about_a_sign_are_not_reports(extract, text):
+    assert not extract(text).present

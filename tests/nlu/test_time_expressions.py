@@ -17,6 +17,8 @@ THURSDAY = dt.date(2026, 11, 26)  # a Thursday
         ("I had my infusion yesterday", 1, False),
         ("my infusion was 3 weeks ago", 21, False),
         ("I'm on day 2 of my course", 0, False),
+        ("on day 4 of my first course", 0, False),
+        ("pt day 3/5 of course", 0, False),
         ("neck pain on day 10 after my infusion", 10, False),
         ("had the drip on Monday", 3, False),
         ("my last infusion was last spring", 180, False),
