@@ -109,9 +109,9 @@ class InProcessBot:
                 intent = "affirm"
             elif short and NO.match(text) and not extraction.findings:
                 intent = "deny"
-            elif short and CHAT.match(text) and not extraction.findings:
+            elif CHAT.match(text) and not extraction.findings:
                 intent = "info"
-            elif extraction.present or not (
+            elif extraction.present or self.extractor.mentions_complaint(text) or not (
                 QUESTION.search(self.extractor.normalise(text).text)
                 or (ABOUT_THE_MEDICINE.search(text) and not extraction.findings)
             ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,11 +47,29 @@ class Extraction:
         return bool(self.findings) and all(f.hypothetical for f in self.findings if f.negated)
 
 
+_QUESTION_START = re.compile(
+    r"^\s*(what|how|why|when|where|which|who|is it|is there|are there|can i|could i|should i|do i|does it|will it)\b"
+)
+
+
+def _word_alternatives(words: tuple[str, ...]) -> re.Pattern | None:
+    """One regex for "a|b|c" words and "stem*" stems (complaint_words, crisis_words in symptoms.yml)."""
+    parts = []
+    for entry in words:
+        for word in entry.split("|"):
+            word = word.strip().lower()
+            stem = word.endswith("*")
+            parts.append(re.escape(word.rstrip("*")).replace("\\ ", r"\s+") + (r"\w*" if stem else ""))
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b") if parts else None
+
+
 class SymptomExtractor:
     def __init__(self, knowledge: Knowledge | None = None, known_words_path: Path | None = None):
         kb = knowledge or default_knowledge()
         self.knowledge = kb
         self.normalise = Normaliser(kb.shorthand)
+        self._complaint = _word_alternatives(kb.complaint_words)
+        self._crisis_words = _word_alternatives(kb.crisis_words)
         self._categories: dict[str, set[str]] = {sid: set() for sid in kb.symptoms}
         for rule in kb.rules:
             for sid in rule.symptoms:
@@ -116,9 +135,11 @@ class SymptomExtractor:
         doc.spans[SPAN_GROUP] = self._spans(doc)
         doc = self.context(doc)
         findings = []
+        reported = modifiers.reported_as_own(norm.text)
         for span in doc.spans[SPAN_GROUP]:
             start, end = norm.original_span(span.start_char, span.end_char)
             negated, uncertain, hypothetical, historical, resolved = _nearest_context(span)
+            hypothetical = hypothetical and not reported
             symptom = self.knowledge.symptoms[span.label_]
             sentence = span.sent.text
             if historical or (symptom.acute_only and modifiers.long_standing(sentence)):
@@ -140,6 +161,22 @@ class SymptomExtractor:
                 finding.sudden_onset = modifiers.headache_onset(sentence)
             findings.append(finding)
         return Extraction(self._without_echoes(findings), infusion_time(norm.text, today, answering))
+
+    def mentions_complaint(self, text: str) -> bool:
+        """The message says the person feels unwell in some way, listed sign or not
+        ("twisted my knee"), and is not a question."""
+        norm = self.normalise((text or "").encode("utf-8", "replace").decode("utf-8")).text.lower()
+        if self._complaint is None or norm.rstrip().endswith("?") or _QUESTION_START.match(norm):
+            return False
+        return bool(self._complaint.search(norm))
+
+    def mentions_crisis_words(self, text: str) -> bool:
+        """Any word about death, harm, despair or means (crisis_words in symptoms.yml); with
+        no such list every text counts."""
+        if self._crisis_words is None:
+            return True
+        norm = self.normalise((text or "").encode("utf-8", "replace").decode("utf-8")).text.lower()
+        return bool(self._crisis_words.search(norm))
 
     def answer_time(self, text: str, today: dt.date | None = None) -> InfusionTime | None:
         """The infusion time read as an answer to the bot's question ("yesterday", "10"),

@@ -46,3 +46,18 @@ def long_standing(sentence: str) -> bool:
     """Said to be long-standing, and nothing says it is new or worse."""
     s = sentence.lower()
     return bool(LONG_STANDING.search(s)) and not NEW_OR_WORSE.search(s)
+
+
+# "is slurred speech a side effect? mine started an hour ago": asked like a question, said as
+# a report; the person has it now
+REPORTED = re.compile(
+    r"\b(?:mine|his|hers) (?:started|began|came on|has been|is)\b"
+    r"|\bi (?:have|have got|got) (?:it|this|that) (?:now|since|too|already|right now)\b"
+    r"|\bit (?:started|began|came on) (?:about )?(?:an hour|half an hour|\d+ (?:minutes|mins|hours|hrs)|"
+    r"this morning|this afternoon|tonight|last night|yesterday|today)\b"
+)
+
+
+def reported_as_own(text: str) -> bool:
+    """The text says the person (or the one they speak for) has the sign now."""
+    return bool(REPORTED.search(text.lower()))

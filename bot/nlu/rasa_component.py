@@ -1,10 +1,12 @@
 """The Rasa NLU component: symptom findings and infusion times as entities.
 
-It runs after DIET and the FallbackClassifier. When a message reports a present symptom it
-sets the intent to report_symptoms, so that a symptom said in a greeting, a question or a
-garbled sentence still reaches the triage (thoughts of suicide are a symptom too, so a
-crisis in words the lexicon knows is triaged the same way; DIET's crisis intent covers the
-rest).
+It runs after the intent classifier and the FallbackClassifier. When a message reports a
+present symptom it sets the intent to report_symptoms, so that a symptom said in a greeting,
+a question or a garbled sentence still reaches the triage (thoughts of suicide are a symptom
+too, so a crisis in words the lexicon knows is triaged the same way; the classifier's crisis
+intent covers the rest, unless the message has no word of death, harm or despair at all).
+A message the classifier was unsure of that names a complaint ("twisted my knee") is a
+report too, and gets the routine answer.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ class SymptomEntityExtractor(GraphComponent):
         return {
             "report_intent": "report_symptoms",
             "unsure_intents": ["nlu_fallback", "out_of_scope", "greet", "goodbye", "thanks"],
+            # a complaint word turns these into a report too ("constipated for 2 days" is not
+            # only a time, "can't sleep" not only a no); answers to the bot's questions are
+            # still read from the words (bot/conversation.py)
+            "complaint_intents": ["give_time", "affirm", "deny"],
+            "crisis_intent": "crisis",
+            "fallback_intent": "nlu_fallback",
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -56,8 +64,17 @@ class SymptomEntityExtractor(GraphComponent):
             message.set(ENTITIES, entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
             said_signs = [f for f in extraction.findings if not f.hypothetical]
-            if extraction.present or (said_signs and intent in self._config["unsure_intents"]):
-                # "cough and clear phlegm, no fever": a report with no listed sign, not gibberish
+            unsure = intent in self._config["unsure_intents"]
+            if intent == self._config["crisis_intent"] and not self._extractor.mentions_crisis_words(text):
+                # the classifier's crisis with not one word of death, harm or despair: unsure
+                unsure = True
+                message.set(INTENT, {"name": self._config["fallback_intent"], "confidence": 0.0}, add_to_output=True)
+            complaint = self._extractor.mentions_complaint(text)
+            if intent in self._config["complaint_intents"] and complaint:
+                unsure = True
+            if extraction.present or (unsure and (said_signs or complaint)):
+                # "cough and clear phlegm, no fever", "twisted my knee": a report with no
+                # listed sign (routine answer), not gibberish or chit-chat
                 message.set(
                     INTENT,
                     {"name": self._config["report_intent"], "confidence": 1.0},

@@ -61,6 +61,8 @@ class Knowledge:
     shorthand: dict[str, str] = field(default_factory=dict)
     context_rules: tuple[dict, ...] = ()
     not_symptoms: tuple[str, ...] = ()
+    complaint_words: tuple[str, ...] = ()
+    crisis_words: tuple[str, ...] = ()
 
     def source_ref(self, source_id: str) -> str:
         """A short human reference for a source id, e.g. 'seed line 23'."""
@@ -215,8 +217,15 @@ def load_knowledge(directory: Path | str = DATA_DIR) -> Knowledge:
     shorthand = _read(directory, "shorthand.yml", "shorthand") or {}
     context_rules = tuple(_read(directory, "context.yml", "context_rules") or ())
     with (directory / "symptoms.yml").open(encoding="utf-8") as fh:
-        not_symptoms = tuple(yaml.safe_load(fh).get("not_symptoms") or ())
-    return Knowledge(symptoms, categories, rules, windows, facts, sources, shorthand, context_rules, not_symptoms)
+        extra = yaml.safe_load(fh)
+    not_symptoms = tuple(extra.get("not_symptoms") or ())
+    word_lists = {key: tuple(extra.get(key) or ()) for key in ("complaint_words", "crisis_words")}
+    for key, words in word_lists.items():
+        if not all(isinstance(w, str) and w.strip() for w in words):
+            raise KnowledgeError(f"{directory / 'symptoms.yml'}: {key} must be a list of words")
+    return Knowledge(
+        symptoms, categories, rules, windows, facts, sources, shorthand, context_rules, not_symptoms, **word_lists
+    )
 
 
 @functools.lru_cache(maxsize=1)

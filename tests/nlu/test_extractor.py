@@ -221,3 +221,9 @@ def test_words_that_look_like_negation_are_not(extract, text, symptom):
 @pytest.mark.parametrize("text", ["if I ever get a nosebleed, do I call you?", "is a rash something that happens to people?"])
 def test_questions_about_a_sign_are_not_reports(extract, text):
     assert not extract(text).present
+
+
+def test_an_animal_in_the_sentence_does_not_negate_the_persons_sign(extract):
+    assert "chest_pain" in present(extract("walking the dog I had to stop with a crushing pain in my chest"))
+    assert "diarrhoea" not in present(extract("the dog has diarrhoea"))  # not a listed sign either way
+    assert not present(extract("my dog has a rash on his belly"))

@@ -39,6 +39,7 @@ RULE_CASES = {
     "anemia.tiredness": (["tiredness"], LATE, "urgent"),
     "anemia.racing_heartbeat": (["racing_heartbeat"], LATE, "urgent"),
     "anemia.shortness_of_breath": (["shortness_of_breath"], LATE, "urgent"),
+    "anemia.trouble_breathing": (["trouble_breathing"], LATE, "emergency"),  # also an infusion red flag, at any time
     "anemia.pale_skin": (["pale_skin"], LATE, "urgent"),
     "anemia.breathless_at_rest": (["breathless_at_rest"], LATE, "emergency"),
     "anemia.chest_pain": (["chest_pain"], LATE, "emergency"),
