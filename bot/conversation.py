@@ -39,6 +39,8 @@ class Turn:
 
 
 YES = re.compile(r"^\W*(y|yes|yeah|yep|yup|yes+|sure|correct|it did|definitely|absolutely)\b", re.I)
+# "no idea", "not sure" are not a no: the person cannot say
+CANNOT_SAY = re.compile(r"^\W*(no idea|no clue|not sure|unsure|do not know|don't know|dont know|can't say|cannot say|can not say)\b", re.I)
 NO = re.compile(r"^\W*(n|no|nope|nah|not really|it did not|it didn't|never)\b", re.I)
 
 
@@ -49,6 +51,8 @@ def _record_answer(state: TriageState, pending: str | None, intent: str | None, 
     elif pending == "sudden_onset":
         said = [f.sudden_onset for f in findings if f.symptom == "headache" and f.sudden_onset is not None]
         in_words = headache_onset(text)
+        if CANNOT_SAY.match(text) and not said:
+            return  # "no idea": the onset stays unknown (urgent outside the window)
         if intent == "affirm" or (YES.match(text) and intent != "deny"):
             state.sudden_onset = True
         elif intent == "deny" or NO.match(text):
@@ -68,7 +72,10 @@ def merge_findings(old: list[dict], new: list[Finding]) -> list[dict]:
     new = [f for f in new if not (f.negated and f.symptom in present_now)]
     for finding in new:
         merged = [f for f in merged if f["symptom"] != finding.symptom]
-        merged.append({k: v for k, v in asdict(finding).items() if v not in (None, False, "")} | {"symptom": finding.symptom, "negated": finding.negated})
+        kept = {k: v for k, v in asdict(finding).items() if v not in (None, False, "")}
+        if finding.sudden_onset is False:  # "it crept up": said, not unknown
+            kept["sudden_onset"] = False
+        merged.append(kept | {"symptom": finding.symptom, "negated": finding.negated})
     return merged
 
 

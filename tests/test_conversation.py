@@ -80,3 +80,17 @@ def test_a_worded_answer_to_the_sudden_onset_question():
 def test_a_question_about_a_symptom_is_not_a_report():
     _, turn = take_turn(TriageState(), "report_symptoms", [Finding("nosebleed", negated=True, hypothetical=True)])
     assert turn.kind == "hypothetical"
+
+
+def test_a_headache_said_to_have_crept_up_keeps_that_onset():
+    slow = Finding("headache", sudden_onset=False)
+    state, turn = take_turn(TriageState(), "report_symptoms", [slow], InfusionTime(21))
+    assert turn.kind == "advice" and turn.assessment.level == "routine"
+    assert state.findings[0]["sudden_onset"] is False
+
+
+def test_a_late_headache_the_person_cannot_describe_is_urgent():
+    state, turn = take_turn(TriageState(), "report_symptoms", [Finding("headache")], InfusionTime(21))
+    assert turn.kind == "question" and turn.question == "sudden_onset"
+    _, turn = take_turn(state, "deny", [], text="no idea, I was asleep")
+    assert turn.kind == "advice" and turn.assessment.level == "urgent"

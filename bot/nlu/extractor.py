@@ -103,6 +103,7 @@ class SymptomExtractor:
                     # medspaCy 1.3.1 only lets a TERMINATE cut a scope that its own scope does not
                     # strictly contain (util.tuple_overlaps), so give terminators a scope of one word
                     max_scope=r.get("max_scope") or (1 if r.get("direction") == "TERMINATE" else None),
+                    allowed_types=set(r["allowed_types"]) if r.get("allowed_types") else None,
                 )
                 for r in kb.context_rules
             ]

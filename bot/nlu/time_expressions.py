@@ -36,7 +36,7 @@ DURING = re.compile(
 )
 DURING_SIMPLE = re.compile(r"\b(at the infusion (?:center|centre|clinic|suite)|on the drip|hooked up)\b")
 DAY_OF_COURSE = re.compile(
-    rf"\bday {_NUM}(?:/\d)? (?:of|in) (?:my |the |this |our )?(?:(?:first|second|third|1st|2nd|3rd|next|last) )?"
+    rf"\bday {_NUM}(?:/\d| of \d| out of \d)? (?:of|in) (?:my |the |this |our )?(?:(?:first|second|third|1st|2nd|3rd|next|last) )?"
     r"(?:course|treatment|infusions?|round|cycle|lemtrada)\b"
     rf"|\b(?:{_NUM}|\d+(?:st|nd|rd|th)) (?:day|infusion) (?:of|in) (?:my |the |this )?(?:course|treatment|round|cycle)\b"
     r"|\b(?:in the middle of|halfway through) (?:my |the )?(?:course|treatment)\b"
@@ -97,7 +97,26 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?;\n])\s+", text) if s.strip()]
 
 
-def _candidates(sentence: str, today: dt.date, answering: bool = False) -> list[tuple[int, int, str, bool]]:
+ORDINAL_DAY = re.compile(r"^(?:the )?(\d{1,2})(?:st|nd|rd|th)?$")
+
+
+def _day_of_month(day: int, today: dt.date, said_day: int | None) -> int | None:
+    """Days since "the 3rd": this month's, or last month's when it is still to come (dateparser
+    reads a bare "2nd" as February)."""
+    if said_day is not None:
+        return said_day - day if said_day >= day else None
+    if day <= today.day:
+        return today.day - day
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    try:
+        return (today - last_month.replace(day=day)).days
+    except ValueError:
+        return None
+
+
+def _candidates(
+    sentence: str, today: dt.date, answering: bool = False, said_day: int | None = None
+) -> list[tuple[int, int, str, bool]]:
     """Every time expression of a sentence: (position, days, matched text, during)."""
     s = sentence.lower()
     found: list[tuple[int, int, str, bool]] = []
@@ -114,9 +133,10 @@ def _candidates(sentence: str, today: dt.date, answering: bool = False) -> list[
     if said_today:
         weekday_today = WEEKDAYS.index(said_today.group(1))
         taken.append((said_today.start(), said_today.end()))
-    said_date = TODAY_IS_DATE.search(s)  # "today is the 4th"
+    said_date = TODAY_IS_DATE.search(s)  # "today is the 4th" (or said in another sentence)
     if said_date:
         taken.append((said_date.start(), said_date.end()))
+        said_day = int(said_date.group(1))
     for m in list(DURING.finditer(s)) + list(DURING_SIMPLE.finditer(s)):
         add(m, 0, True)
     for m in DAY_OF_COURSE.finditer(s):
@@ -146,13 +166,19 @@ def _candidates(sentence: str, today: dt.date, answering: bool = False) -> list[
             back = 7
         add(m, back)
     for m in DATE.finditer(s):
+        ordinal = ORDINAL_DAY.match(m.group(1).strip())
+        if ordinal:
+            days = _day_of_month(int(ordinal.group(1)), today, said_day)
+            if days is not None:
+                add(m, days)
+            continue
         when = dateparser.parse(
             m.group(1).replace("the ", ""),
             languages=["en"],
             settings={"PREFER_DATES_FROM": "past", "RELATIVE_BASE": dt.datetime.combine(today, dt.time(12))},
         )
-        if when is not None and said_date and int(said_date.group(1)) >= when.day:
-            add(m, int(said_date.group(1)) - when.day)  # same month as the day they say it is
+        if when is not None and said_day is not None and said_day >= when.day:
+            add(m, said_day - when.day)  # same month as the day they say it is
         elif when is not None and when.date() <= today:
             add(m, (today - when.date()).days)
     return found
@@ -175,8 +201,10 @@ def infusion_time(text: str, today: dt.date | None = None, answering: bool = Fal
         bare = BARE_NUMBER.match(text.lower())
         if bare:
             return InfusionTime(int(bare.group(1)), False, bare.group(0).strip())
+    said = TODAY_IS_DATE.search(text.lower())
+    said_day = int(said.group(1)) if said else None
     for sentence in _sentences(text):
-        candidates = _candidates(sentence, today, answering)
+        candidates = _candidates(sentence, today, answering, said_day)
         if not candidates:
             continue
         lower = sentence.lower()

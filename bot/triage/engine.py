@@ -117,6 +117,10 @@ def _rule_applies(rule: Rule, present: set[str], facts: dict, kb: Knowledge) -> 
         return False
     for name, wanted in rule.facts:
         value = facts.get(name)
+        if wanted == "unknown":  # a rule for when the person cannot say
+            if value is not None:
+                return False
+            continue
         if value is None:
             value = kb.facts[name].get("unknown_means")
         if value != wanted:

@@ -5,7 +5,7 @@ fall below the figures it reached (see README, "Triage safety evaluation")."""
 import pytest
 from triage_eval_loader import triage_eval
 
-SETS = ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7"]
+SETS = ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8"]
 HELD_OUT_FLOOR = {"emergency_recall": 0.97, "under_triage": 0.05, "exact_level": 0.93, "category_hit": 0.94}
 
 

@@ -26,6 +26,10 @@ THURSDAY = dt.date(2026, 11, 26)  # a Thursday
         ("last infusion a couple of days ago", 2, False),
         ("infusion this morning", 0, False),
         ("my last dose was on Nov 20", 6, False),
+        ("my infusion was on the 20th", 6, False),
+        ("had the drip on the 28th", 29, False),  # the 28th of last month
+        ("Today's the 5th. I finished my course on the 3rd", 2, False),
+        ("last infusion on the 2nd and it's the 20th today", 18, False),
     ],
 )
 def test_infusion_time(text, days, during):

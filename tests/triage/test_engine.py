@@ -45,15 +45,20 @@ def test_neck_pain_stroke_window(days, level):
     assert assess(["neck_pain"], {"days_since_infusion": days}).level == level
 
 
-def test_headache_asks_both_questions_in_order():
+def test_headache_asks_how_it_started_first_then_when_the_infusion_was():
     result = assess(["headache"], {})
     assert result.level == "urgent"
-    assert result.questions == ["sudden_onset", "days_since_infusion"]
-    assert len(result.question_texts) == 2
+    # while the onset is unknown the infusion time cannot change the level (urgent either way)
+    assert result.questions == ["sudden_onset"]
+    after = assess(["headache"], {"sudden_onset": False, "asked": ["sudden_onset"]})
+    assert after.questions == ["days_since_infusion"]
 
 
 def test_questions_already_asked_are_not_asked_again():
-    assert assess(["headache"], {"asked": ["sudden_onset"]}).questions == ["days_since_infusion"]
+    assert assess(["headache"], {"sudden_onset": False, "asked": ["sudden_onset"]}).questions == ["days_since_infusion"]
+    # the person could not say how it started: urgent at any time, nothing more to ask
+    cannot_say = assess(["headache"], {"asked": ["sudden_onset"]})
+    assert cannot_say.questions == [] and cannot_say.level == "urgent"
 
 
 def test_at_most_two_questions_in_a_conversation():

@@ -69,6 +69,7 @@ RULE_CASES = {
     "stroke.loss_of_balance": (["loss_of_balance"], LATE, "emergency"),
     "stroke.stroke_suspected": (["stroke_suspected"], LATE, "emergency"),
     "stroke.sudden_severe_headache": (["headache"], {**LATE, "sudden_onset": True}, "emergency"),
+    "stroke.headache_onset_unknown": (["headache"], {**LATE, "asked": ("sudden_onset",)}, "urgent"),
     "stroke.neck_pain": (["neck_pain"], {"days_since_infusion": 3}, "emergency"),
     "stroke.neck_pain_after_window": (["neck_pain"], {"days_since_infusion": 4}, "urgent"),
     "cancer.lump": (["lump"], LATE, "urgent"),
@@ -104,3 +105,15 @@ def test_rule_fires_with_its_level(rule_id):
     assert result.level == level
     assert rule_id.split(".")[0] in result.categories
     assert result.reasons and all("(" in r for r in result.reasons), "every reason cites its source"
+
+
+def test_a_late_headache_whose_onset_is_not_known_yet_is_asked_about_first():
+    result = assess(["headache"], LATE)
+    assert result.questions == ["sudden_onset"]
+
+
+@pytest.mark.parametrize("sudden,level", [(True, "emergency"), (False, "routine")])
+def test_a_late_headache_whose_onset_was_said(sudden, level):
+    result = assess(["headache"], {**LATE, "sudden_onset": sudden, "asked": ("sudden_onset",)})
+    assert result.level == level
+    assert "stroke.headache_onset_unknown" not in result.rules
