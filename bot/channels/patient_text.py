@@ -1,4 +1,5 @@
-"""What a patient writes is only text. Channel-free helpers, used by the safe REST channel.
+"""What a patient writes is only text. Channel-free helpers, used by the REST, widget and SMS
+channels.
 
 Rasa reads a message that starts with "/" as a command: "/restart" restarts the conversation
 and `/report_symptoms{"symptom": "fever"}` sets an intent and entities without the NLU
@@ -12,10 +13,13 @@ offered on a button in its last turn passes unchanged.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 COMMAND = re.compile(r"^/+\s*[^\s{@/]+(@[0-9.]*)?(\{.*\})?\s*$", re.S)
 # intents the NLU may give a command-shaped message: its words report a warning sign
@@ -67,3 +71,28 @@ def without_command_intent(parse_data: dict) -> dict:
         return parse_data
     fallback = {"name": "nlu_fallback", "confidence": 1.0}
     return {**parse_data, "intent": fallback, "intent_ranking": [fallback]}
+
+
+async def offered_to(agent: Any, sender: str) -> set[str]:
+    """The payloads the bot offered this conversation in its last turn; none when they cannot
+    be read (then a "/..." message is read as words, which is the safe side)."""
+    if agent is None:
+        return set()
+    try:
+        tracker = await agent.tracker_store.retrieve(sender)
+    except Exception as error:  # noqa: BLE001
+        logger.warning("could not read the offered buttons (%s)", type(error).__name__)
+        return set()
+    return offered_payloads(tracker.events) if tracker else set()
+
+
+async def as_patient_text(agent: Any, sender: str, text: str, also_allowed: Collection[str] = ()) -> tuple[str, dict | None]:
+    """(the text to hand to Rasa, the parse data to use instead of Rasa's or None). A "/..."
+    shortcut passes only when the bot offered it or the channel itself sends it
+    (also_allowed, e.g. the widget's opening "/greet")."""
+    if not text.startswith("/") or text in also_allowed:
+        return text, None
+    text, command = neutralise(text, await offered_to(agent, sender))
+    if command and text and agent is not None:
+        return text, without_command_intent(await agent.parse_message(text))
+    return text, None

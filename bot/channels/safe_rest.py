@@ -43,7 +43,7 @@ from sanic.response import HTTPResponse
 
 from bot import rasa_speedups
 from bot.channels import sms_keywords as fixed_answers
-from bot.channels.patient_text import clean, neutralise, offered_payloads, without_command_intent
+from bot.channels.patient_text import clean, neutralise, offered_to, without_command_intent
 from bot.settings import clinic_settings
 from bot.tracker_store import describe_error
 
@@ -185,7 +185,7 @@ class SafeRestInput(InputChannel):
             return self._fixed(sender, fixed_answers.too_long_text(settings, self.limits.max_message_chars))
         command = False
         if text.startswith("/"):
-            text, command = neutralise(text, await self._offered(agent, sender))
+            text, command = neutralise(text, await offered_to(agent, sender))
         if not text:
             return self._fixed(sender, fixed_answers.empty_text(settings))
         collector = CollectingOutputChannel()
@@ -215,16 +215,6 @@ class SafeRestInput(InputChannel):
         if command and agent is not None:
             parse_data = without_command_intent(await agent.parse_message(text))
         await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), parse_data=parse_data))
-
-    async def _offered(self, agent: Any, sender: str) -> set[str]:
-        if agent is None:
-            return set()
-        try:
-            tracker = await agent.tracker_store.retrieve(sender)
-        except Exception as error:  # noqa: BLE001 - without the offers, "/..." is read as words
-            logger.warning("rest %s: could not read the offered buttons (%s)", _tag(sender), type(error).__name__)
-            return set()
-        return offered_payloads(tracker.events) if tracker else set()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         rest = Blueprint("safe_rest_webhook", __name__)

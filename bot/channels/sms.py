@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_keywords as keywords
+from bot.channels.patient_text import as_patient_text
 from bot.channels.sms_format import (
     MAX_SMS_CHARS,
     chosen_option,
@@ -185,7 +186,9 @@ class SmsInput(InputChannel):
             text = await self._resolve_number(agent, number, text)
             collector = SmsCollector()
             try:
-                await on_new_message(UserMessage(text, collector, number, input_channel=self.name()))
+                # a typed "/restart" or "/intent{...}" is only text; a chosen option's payload passes
+                text, parse_data = await as_patient_text(agent, number, text)
+                await on_new_message(UserMessage(text, collector, number, input_channel=self.name(), parse_data=parse_data))
             except Exception as error:  # noqa: BLE001 - the person must still get an answer
                 logger.error("sms from %s: the bot failed (%s); sending the fallback", tag, type(error).__name__)
             turn = shape_turn(collector.messages)

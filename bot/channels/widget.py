@@ -7,6 +7,10 @@
    (RasaHQ/rasa#8445), so the triage payload `{"triage": {...}}` raises a TypeError. Here it goes
    out as `{"custom": {...}}` on the bot event, the shape the REST channel returns.
 
+3. What the patient types is only text (bot.channels.patient_text): "/restart" or
+   `/intent{...}` typed in the widget sets no intent; the payload of a button the bot offered,
+   and the widget's own opening message (its `initPayload`, "/greet"), still work.
+
 Everything else is Rasa's own channel, with the keys of `socketio:` in credentials.yml.
 """
 
@@ -21,7 +25,10 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels.patient_text import as_patient_text
+
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+WIDGET_SENDS = frozenset({"/greet"})  # widget.js's default initPayload
 
 
 class WidgetOutput(SocketIOOutput):
@@ -32,6 +39,8 @@ class WidgetOutput(SocketIOOutput):
 class WidgetInput(SocketIOInput):
     """Registered in credentials.yml as `bot.channels.widget.WidgetInput:`."""
 
+    app: Any = None
+
     def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
             return super().get_output_channel()
@@ -39,11 +48,22 @@ class WidgetInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def answer_through_widget_output(message: UserMessage) -> None:
-            message.output_channel = WidgetOutput(self.sio, self.bot_message_evt)
-            await on_new_message(message)
+            output = WidgetOutput(self.sio, self.bot_message_evt)
+            agent = getattr(getattr(self.app, "ctx", None), "agent", None)
+            text, parse_data = await as_patient_text(agent, message.sender_id, message.text or "", WIDGET_SENDS)
+            await on_new_message(
+                UserMessage(
+                    text, output, message.sender_id, input_channel=message.input_channel,
+                    metadata=message.metadata, parse_data=parse_data,
+                )
+            )
 
         blueprint = super().blueprint(answer_through_widget_output)
         sio = self.sio
+
+        @blueprint.listener("before_server_start")
+        async def remember_app(app: Any, *_: Any) -> None:
+            self.app = app  # its ctx.agent reads the offered buttons and parses "/..." as words
 
         async def session_request(sid: str, data: dict | None) -> None:
             session_id = (data or {}).get("session_id") if isinstance(data, dict) else None

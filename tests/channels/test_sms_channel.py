@@ -197,3 +197,33 @@ def test_the_sender_survives_an_unreachable_api():
             await sender.close()
 
     assert asyncio.run(scenario()) is False
+
+
+# --- a typed "/" command is only text ------------------------------------------------------------
+def test_a_slash_command_texted_by_a_patient_is_only_text(tmp_path):
+    from unittest.mock import AsyncMock
+
+    channel = make_channel(tmp_path)
+    seen = []
+
+    class Agent:
+        tracker_store = AsyncMock()
+
+        async def parse_message(self, text):
+            return {"text": text, "intent": {"name": "restart", "confidence": 0.99}, "entities": []}
+
+    Agent.tracker_store.retrieve.return_value = None
+
+    async def bot(message):
+        seen.append(message)
+        await message.output_channel.send_text_message(message.sender_id, "ok")
+
+    form = inbound(NUMBER, "/restart")
+
+    async def scenario():
+        await channel.receive(form, sign(URL, form), URL, bot, Agent())
+        await channel.drain(5)
+
+    asyncio.run(scenario())
+    assert seen and seen[0].text == "restart"
+    assert seen[0].parse_data["intent"]["name"] == "nlu_fallback"

@@ -63,3 +63,43 @@ def test_answers_to_a_widget_message_go_through_the_fixed_output():
     assert isinstance(received[0].output_channel, WidgetOutput)
     assert received[0].sender_id == "0123456789abcdef0123456789abcdef"
     assert isinstance(channel.get_output_channel(), WidgetOutput)
+
+
+class FakeAgent:
+    """The two things the channel asks of Rasa's agent: the conversation and a parse."""
+
+    def __init__(self, offered=()):
+        buttons = [{"title": p, "payload": p} for p in offered]
+        self.tracker_store = AsyncMock()
+        self.tracker_store.retrieve.return_value = type("T", (), {"events": [{"event": "bot", "data": {"buttons": buttons}}]})()
+
+    async def parse_message(self, text):
+        return {"text": text, "intent": {"name": "restart", "confidence": 0.99}, "entities": []}
+
+
+def widget_message(text, agent):
+    from types import SimpleNamespace
+
+    received = []
+
+    async def on_new_message(message):
+        received.append(message)
+
+    channel = WidgetInput.from_credentials({"session_persistence": True})
+    channel.blueprint(on_new_message)
+    channel.app = SimpleNamespace(ctx=SimpleNamespace(agent=agent))
+    handle_message = channel.sio.handlers["/"]["user_uttered"]
+    run(handle_message("sid-4", {"message": text, "session_id": "0123456789abcdef0123456789abcdef"}))
+    return received[0]
+
+
+def test_a_slash_command_typed_in_the_widget_is_only_text():
+    message = widget_message("/restart", FakeAgent())
+    assert message.text == "restart"
+    assert message.parse_data["intent"]["name"] == "nlu_fallback"  # not Rasa's /restart
+
+
+def test_the_widgets_opening_message_and_an_offered_button_still_work():
+    assert widget_message("/greet", FakeAgent()).text == "/greet"
+    offered = widget_message('/affirm{"sudden": true}', FakeAgent(offered=['/affirm{"sudden": true}']))
+    assert offered.text == '/affirm{"sudden": true}' and offered.parse_data is None
