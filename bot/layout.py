@@ -170,11 +170,38 @@ def _redis(env: Mapping[str, str]) -> Redis:
     )
 
 
+SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
+
+
+def _sqlite_pragmas(engine: sa.engine.Engine, synchronous: str) -> None:
+    """Write-ahead logging: a turn's commit appends to the log instead of rewriting pages
+    behind a rollback journal, readers do not wait for the writer, and with synchronous=NORMAL
+    a commit survives a crash of the process (a power cut may lose the last commits, never
+    corrupts the file). SQLITE_SYNCHRONOUS=FULL syncs every commit."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
 def sql_engine(url: sa.engine.URL | str, connect_timeout: float = 5.0, **kwargs) -> sa.engine.Engine:
     """An engine for the tracker store's database. PostgreSQL connections time out after
     connect_timeout, are checked before use (a restarted database is no error), and use
-    POSTGRESQL_SCHEMA as Rasa does."""
+    POSTGRESQL_SCHEMA as Rasa does. SQLite files keep their connections open (SQLAlchemy 1.4
+    opened one per query) and use write-ahead logging (_sqlite_pragmas)."""
     url = sa.engine.make_url(url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        synchronous = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL").strip().upper() or "NORMAL"
+        if synchronous not in SQLITE_SYNCHRONOUS:
+            raise LayoutError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {synchronous!r}")
+        connect_args = {**kwargs.pop("connect_args", {}), "check_same_thread": False}
+        engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args=connect_args, **kwargs)
+        _sqlite_pragmas(engine, synchronous)
+        return engine
     if url.get_backend_name() == "postgresql":
         connect_args = {**kwargs.pop("connect_args", {}), "connect_timeout": max(1, int(connect_timeout))}
         schema = os.environ.get("POSTGRESQL_SCHEMA")

@@ -42,7 +42,7 @@ class Servers:
         r.raise_for_status()
         return r.json()
 
-    def start(self, timeout: float = 180) -> "Servers":
+    def start(self, timeout: float = 180) -> Servers:
         log = open(self.workdir / "servers.log", "ab")
         self.processes.append(
             subprocess.Popen(

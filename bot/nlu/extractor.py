@@ -17,7 +17,7 @@ from spacy.tokens import Span
 
 from bot.nlu import modifiers
 from bot.nlu.normalise import Normaliser
-from bot.nlu.patterns import compile_phrase, default_known_words, lexicon_words, load_known_words, make_fuzzy_compare
+from bot.nlu.patterns import Spelling, compile_phrase, default_known_words, lexicon_words, load_known_words
 from bot.nlu.time_expressions import InfusionTime, infusion_time
 from bot.triage.engine import Finding
 from bot.triage.knowledge import DATA_DIR, Knowledge, default_knowledge
@@ -80,7 +80,8 @@ class SymptomExtractor:
         )
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
-        self.matcher = Matcher(self.nlp.vocab, fuzzy_compare=make_fuzzy_compare(known))
+        self.spelling = Spelling(lexicon_words(phrases), known)
+        self.matcher = Matcher(self.nlp.vocab)
         for sid, symptom in kb.symptoms.items():
             patterns = [p for phrase in symptom.phrases for p in compile_phrase(phrase)]
             self.matcher.add(sid, patterns)
@@ -131,6 +132,8 @@ class SymptomExtractor:
         text = (text or "").encode("utf-8", "replace").decode("utf-8")
         norm = self.normalise(text)
         doc = self.nlp.make_doc(norm.text)
+        for token in doc:  # the patterns compare NORM: the lexicon word a misspelling stands for
+            token.norm_ = self.spelling(token.text)
         for _, proc in self.nlp.pipeline:
             doc = proc(doc)
         doc.spans[SPAN_GROUP] = self._spans(doc)
@@ -158,8 +161,9 @@ class SymptomExtractor:
             )
             finding.hypothetical = hypothetical and not negated
             finding.negated = finding.negated or hypothetical
-            if span.label_ == "headache":
-                finding.sudden_onset = modifiers.headache_onset(sentence)
+            if span.label_ == "headache":  # its own sentence first, else the whole message
+                onset = modifiers.headache_onset(sentence)
+                finding.sudden_onset = onset if onset is not None else modifiers.headache_onset(norm.text)
             findings.append(finding)
         return Extraction(self._without_echoes(findings), infusion_time(norm.text, today, answering))
 

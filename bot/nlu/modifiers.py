@@ -12,8 +12,10 @@ NOT_SUDDEN = re.compile(
 SUDDEN = re.compile(
     r"\b(sudden|suddenly|all at once|out of nowhere|out of the blue|thunderclap|worst|explod\w*|"
     r"came on fast|came on quick\w*|within seconds|in seconds|like being hit|hit me like|like a bomb|"
-    r"never had (?:one|a headache|anything|a head ache)? ?(?:like|this bad|so bad)|instantly|10/10|10 out of 10)\b"
+    r"never had (?:one|a headache|anything|a head ache)? ?(?:like|this bad|so bad)|instantly|10/10|10 out of 10|"
+    r"in a (?:split )?second|in an instant|like a bolt)\b"
 )
+NOT_GRADUAL = re.compile(r"\b(?:not|was not|wasn't|never) (?:gradual|gradually|slow|slowly)\b")
 OTHER_PERSON = re.compile(
     r"\b(my (?:wife|husband|partner|son|daughter|mom|mum|mother|dad|father|brother|sister|child|kid|"
     r"boyfriend|girlfriend|friend|grandma|grandmother|grandpa|grandfather|aunt|uncle|neighbou?r|patient|"
@@ -24,6 +26,8 @@ OTHER_PERSON = re.compile(
 def headache_onset(sentence: str) -> bool | None:
     """True: sudden and severe; False: said to be mild or gradual; None: not said."""
     s = sentence.lower()
+    if NOT_GRADUAL.search(s):
+        return True
     if NOT_SUDDEN.search(s):
         return False
     if SUDDEN.search(s):

@@ -11,6 +11,7 @@ report too, and gets the routine answer.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -22,6 +23,23 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.extractor import default_extractor
 from bot.nlu.rasa_entities import entities_for
+
+
+def _import_skops_keeping_the_log_level() -> None:
+    """Rasa's LogisticRegressionClassifier imports skops.io when the model loads, and that
+    import sets the root logger to WARNING: every INFO line of the server (our channels'
+    included) went silent from then on. Imported here first, with the level put back."""
+    root = logging.getLogger()
+    level = root.level
+    try:
+        import skops.io  # noqa: F401
+    except ImportError:  # pragma: no cover - skops comes with rasa 3.6
+        pass
+    finally:
+        root.setLevel(level)
+
+
+_import_skops_keeping_the_log_level()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

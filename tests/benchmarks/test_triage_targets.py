@@ -5,7 +5,10 @@ fall below the figures it reached (see README, "Triage safety evaluation")."""
 import pytest
 from triage_eval_loader import triage_eval
 
-SETS = ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8"]
+SETS = ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10"]
+# the newest development set, written after the last round of fixes: not every case is fixed
+# yet (two reports whose grammar the readers miss), so it must not fall below its figures
+NEWEST_FLOOR = {"dev9": {"emergency_recall": 0.97, "under_triage": 0.011, "exact_level": 0.95, "category_hit": 0.95}}
 HELD_OUT_FLOOR = {"emergency_recall": 0.97, "under_triage": 0.05, "exact_level": 0.93, "category_hit": 0.94}
 
 
@@ -24,6 +27,16 @@ def test_development_sets_meet_the_targets(bot, name):
     result, failed = figures(bot, name)
     missed = triage_eval.meets_targets(result)
     assert not missed, triage_eval.report(result, failed, name)
+
+
+@pytest.mark.parametrize("name", sorted(NEWEST_FLOOR))
+def test_the_newest_development_set_does_not_regress(bot, name):
+    result, failed = figures(bot, name)
+    floor = NEWEST_FLOOR[name]
+    assert result["emergency_recall"] >= floor["emergency_recall"], triage_eval.report(result, failed, name)
+    assert result["under_triage"] <= floor["under_triage"], triage_eval.report(result, failed, name)
+    assert result["exact_level"] >= floor["exact_level"], triage_eval.report(result, failed, name)
+    assert result["category_hit"] >= floor["category_hit"], triage_eval.report(result, failed, name)
 
 
 def test_held_out_set_does_not_regress(bot):

@@ -64,3 +64,18 @@ def test_crisis_words_in_the_lexicon_make_a_report_with_the_crisis_sign(componen
     component.process([message])
     assert message.get(INTENT)["name"] == "report_symptoms"
     assert any(e.get("value") == "suicidal_thoughts" for e in message.get("entities"))
+
+
+def test_loading_the_model_does_not_silence_the_servers_info_log():
+    import logging
+    import subprocess
+    import sys
+
+    code = (
+        "import logging; logging.basicConfig(level=logging.INFO); "
+        "import bot.nlu.rasa_component; "
+        "from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier; "
+        "import skops.io; print(logging.getLogger().level)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip().splitlines()[-1] == str(logging.INFO), out.stderr[-2000:]

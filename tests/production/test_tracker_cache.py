@@ -1,0 +1,93 @@
+"""The tracker store hands back the conversation it saved last only while the database still
+holds exactly its events; anything else reads the database again."""
+
+from __future__ import annotations
+
+import asyncio
+
+import sqlalchemy as sa
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from servers import ROOT
+
+from bot.tracker_store import TriageTrackerStore
+
+
+def run(coroutine):
+    return asyncio.new_event_loop().run_until_complete(coroutine)
+
+
+def store_at(path) -> TriageTrackerStore:
+    return TriageTrackerStore(Domain.load(str(ROOT / "domain.yml")), dialect="sqlite", db=str(path))
+
+
+def turn(tracker, text):
+    tracker.update(UserUttered(text, {"name": "report_symptoms", "confidence": 1.0}))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def test_the_saved_conversation_comes_back_from_memory_with_its_events(tmp_path):
+    store = store_at(tmp_path / "a.db")
+    tracker = run(store.get_or_create_tracker("p1"))
+    turn(tracker, "my gums bleed")
+    run(store.save(tracker))
+    again = run(store.retrieve("p1"))
+    assert again is tracker
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["my gums bleed"]
+
+
+def test_another_writer_or_an_unsaved_change_makes_it_read_the_database(tmp_path):
+    path = tmp_path / "b.db"
+    first, second = store_at(path), store_at(path)  # two replicas on one database
+    tracker = run(first.get_or_create_tracker("p2"))
+    turn(tracker, "I have a fever")
+    run(first.save(tracker))
+    other = run(second.retrieve("p2"))
+    turn(other, "and a rash now")
+    run(second.save(other))
+    seen = run(first.retrieve("p2"))
+    assert seen is not tracker
+    assert [e.text for e in seen.events if isinstance(e, UserUttered)] == ["I have a fever", "and a rash now"]
+    # a turn that failed before saving left events only in memory: they are not handed back
+    turn(seen, "never saved")
+    assert "never saved" not in [e.text for e in run(first.retrieve("p2")).events if isinstance(e, UserUttered)]
+
+
+def test_deleted_conversations_are_not_served_from_memory(tmp_path):
+    path = tmp_path / "c.db"
+    store = store_at(path)
+    tracker = run(store.get_or_create_tracker("p3"))
+    turn(tracker, "hello")
+    run(store.save(tracker))
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM events WHERE sender_id = 'p3'"))
+    assert run(store.retrieve("p3")) is None
+
+
+def test_a_new_session_is_read_from_the_database(tmp_path):
+    store = store_at(tmp_path / "d.db")
+    tracker = run(store.get_or_create_tracker("p4"))
+    turn(tracker, "old session")
+    run(store.save(tracker))
+    tracker.update(SessionStarted())
+    turn(tracker, "new session")
+    run(store.save(tracker))
+    again = run(store.retrieve("p4"))
+    texts = [e.text for e in again.events if isinstance(e, UserUttered)]
+    assert texts == ["new session"]  # only the current session, as Rasa's own store gives
+
+
+def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_CACHE_SIZE", "0")
+    store = store_at(tmp_path / "e.db")
+    tracker = run(store.get_or_create_tracker("p5"))
+    turn(tracker, "hi")
+    run(store.save(tracker))
+    assert run(store.retrieve("p5")) is not tracker
+
+
+def test_sqlite_writes_ahead(tmp_path):
+    store = store_at(tmp_path / "f.db")
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
