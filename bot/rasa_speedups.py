@@ -14,18 +14,45 @@ with `Event.resolve_by_type`, which walks every subclass of Event (recursively, 
 conversation, growing with its length. The class of each type name is remembered after the
 first walk (an unknown name walks again, so classes imported later are still found).
 
+The policies (RulePolicy, MemoizationPolicy) ask for the dialogue states of the whole
+conversation at every prediction, two to four times a turn, and Rasa rebuilds them from the
+first event each time (Domain.states_for_tracker_history: a replay of every event and a state
+per action): over half of a turn at turn 300, and the reason a turn grew with the length of the
+conversation. The states of the events already seen never change while events are only
+appended, so they are kept on the tracker object and only the new events are replayed
+(_StatesCursor). Anything that rewrites history (a restart, a new session, a reverted action
+or utterance, an active loop) starts the states afresh from that point or falls back to Rasa's
+own function, so the states are always exactly Rasa's (tests/production/test_speedups.py).
+
+Every call to the action server carried the whole conversation as JSON (Rasa's
+EventVerbosity.ALL), serialised by Rasa and parsed by the action server at every turn: the
+other part of a turn that grew with the conversation. Our actions read the latest message,
+the slots and the latest channel, which travel apart from the events; the call now carries
+the last ACTION_SERVER_EVENTS events (everything else in it is Rasa's).
+
 Installed by the REST channel (bot.channels.safe_rest) when Rasa loads it.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.core.events import Event
+from rasa.shared.core import constants as core_constants
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+)
 from rasa.shared.utils.common import all_subclasses
 
 _validator: Any = None
@@ -67,6 +94,146 @@ def _resolve_by_type(type_name: str, default: type | None = None) -> type | None
     raise ValueError(f"Unknown event name '{type_name}'.")
 
 
+ACTION_SERVER_EVENTS = 40
+_original_action_call_format = RemoteAction._action_call_format
+
+
+def _action_call_format(self: RemoteAction, tracker: Any, domain: Domain) -> dict:
+    """Rasa's call to the action server, with the last ACTION_SERVER_EVENTS events only."""
+    result = _original_action_call_format(self, _WithoutEvents(tracker), domain)
+    events = itertools.islice(tracker.events, max(0, len(tracker.events) - ACTION_SERVER_EVENTS), None)
+    result["tracker"]["events"] = [e.as_dict() for e in events]
+    return result
+
+
+class _WithoutEvents:
+    """The tracker, whose current_state() leaves the events out (they are added after)."""
+
+    def __init__(self, tracker: Any) -> None:
+        self._tracker = tracker
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tracker, name)
+
+    def current_state(self, event_verbosity: Any = None) -> dict:
+        from rasa.shared.core.trackers import EventVerbosity
+
+        return self._tracker.current_state(EventVerbosity.NONE)
+
+
+_original_states_for_tracker_history = Domain.states_for_tracker_history
+_FRESH_START = (Restarted, SessionStarted)  # applied_events() forgets what came before these
+_REWRITES = (ActionReverted, UserUtteranceReverted, ActiveLoop)  # these rewrite history: Rasa's own way
+
+
+class _StatesCursor:
+    """Domain.states_for_tracker_history, one event at a time: the states before each action
+    of the events seen so far, and the replayed tracker to go on from."""
+
+    def __init__(self, domain: Domain, tracker: Any, omit_unset_slots: bool, ignore_rule_only_turns: bool,
+                 rule_only_data: dict | None) -> None:
+        self.domain = domain
+        self.omit_unset_slots = omit_unset_slots
+        self.ignore_rule_only_turns = ignore_rule_only_turns
+        self.rule_only_data = rule_only_data
+        self.replay = tracker.init_copy()
+        self.states: list = []
+        self.last_ml_action_sub_state: Any = None
+        self.turn_was_hidden = False
+        self.seen = 0
+        self.last_event: Any = None
+
+    def follows(self, events: Any, start: int) -> bool:
+        """The tracker (from start on) still begins with the events this cursor has seen."""
+        return len(events) - start >= self.seen and (self.seen == 0 or events[start + self.seen - 1] is self.last_event)
+
+    def advance(self, events: Any, start: int) -> None:
+        for event in itertools.islice(events, start + self.seen, None):
+            if isinstance(event, ActionExecuted):
+                state, self.last_ml_action_sub_state, self.turn_was_hidden = self._state(event.hide_rule_turn)
+                if state is not None:
+                    self.states.append(state)
+            self.replay.update(event)
+            self.last_event = event
+        self.seen = len(events) - start
+
+    def all_states(self) -> list:
+        final, _, _ = self._state(False)  # the tracker as it is now: not kept, more events may come
+        return self.states + ([final] if final is not None else [])
+
+    def _state(self, hide_rule_turn: bool) -> tuple[Any, Any, bool]:
+        """The body of Rasa's loop for the replayed tracker (rasa/shared/core/domain.py)."""
+        domain, tr = self.domain, self.replay
+        last_ml_action_sub_state, turn_was_hidden = self.last_ml_action_sub_state, self.turn_was_hidden
+        if self.ignore_rule_only_turns:
+            if not turn_was_hidden:
+                last_ml_action_sub_state = domain._get_prev_action_sub_state(tr)
+            if not tr.followup_action and not tr.latest_action_name == tr.active_loop_name:
+                turn_was_hidden = hide_rule_turn
+            if turn_was_hidden:
+                return None, last_ml_action_sub_state, turn_was_hidden
+        state = domain.get_active_state(tr, omit_unset_slots=self.omit_unset_slots)
+        if self.ignore_rule_only_turns:
+            domain._remove_rule_only_features(state, self.rule_only_data)
+            if self.states:
+                domain._substitute_rule_only_user_input(state, self.states[-1])
+            if last_ml_action_sub_state:
+                state[core_constants.PREVIOUS_ACTION] = last_ml_action_sub_state
+        return domain._clean_state(state), last_ml_action_sub_state, turn_was_hidden
+
+
+_KINDS: dict[type, str] = {}
+
+
+def _kind(event: Any) -> str:
+    """"rewrite", "fresh" or "" for an event's class (isinstance against Rasa's abstract event
+    classes is slow, and every event of the conversation is checked)."""
+    cls = type(event)
+    kind = _KINDS.get(cls)
+    if kind is None:
+        kind = _KINDS[cls] = "rewrite" if issubclass(cls, _REWRITES) else "fresh" if issubclass(cls, _FRESH_START) else ""
+    return kind
+
+
+def _history_marks(tracker: Any) -> tuple[bool, int]:
+    """(whether an event rewrites history, where applied_events() starts), reading only the
+    events appended since the last call on this tracker object."""
+    events = tracker.events
+    seen, last, rewrites, start = tracker.__dict__.get("_triage_scan") or (0, None, False, 0)
+    if len(events) < seen or (seen and events[seen - 1] is not last):
+        seen, rewrites, start = 0, False, 0
+    for index, event in enumerate(itertools.islice(events, seen, None), start=seen):
+        kind = _kind(event)
+        if kind == "rewrite":
+            rewrites = True
+        elif kind == "fresh":
+            start = index + 1
+    tracker.__dict__["_triage_scan"] = (len(events), events[-1] if events else None, rewrites, start)
+    return rewrites, start
+
+
+def _states_for_tracker_history(
+    self: Domain, tracker: Any, omit_unset_slots: bool = False, ignore_rule_only_turns: bool = False,
+    rule_only_data: dict | None = None,
+) -> list:
+    rewrites, start = _history_marks(tracker)
+    if rewrites:
+        return _original_states_for_tracker_history(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+    # applied_events() starts afresh at the last restart or session start: so does the cursor
+    key = (id(self), omit_unset_slots, ignore_rule_only_turns, repr(rule_only_data), start)
+    cursors = tracker.__dict__.setdefault("_triage_states", {})
+    cursor = cursors.get(key)
+    if cursor is None or not cursor.follows(tracker.events, start):
+        for stale in [k for k in cursors if k[-1] != start]:  # an older session's
+            del cursors[stale]
+        cursor = cursors[key] = _StatesCursor(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+    cursor.advance(tracker.events, start)
+    # fresh dicts to two levels, as Rasa's are: the featurizers delete keys of a state's parts
+    return [{k: dict(v) if isinstance(v, dict) else v for k, v in s.items()} for s in cursor.all_states()]
+
+
 def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result
     Event.resolve_by_type = staticmethod(_resolve_by_type)
+    Domain.states_for_tracker_history = _states_for_tracker_history
+    RemoteAction._action_call_format = _action_call_format
