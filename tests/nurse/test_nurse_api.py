@@ -104,11 +104,14 @@ def test_every_offset_points_at_the_words_the_symptom_came_from(service, text):
 def test_a_headache_asks_the_questions_that_can_change_the_level(service):
     result = ok(service, {"text": "she has a headache"})
     assert result["level"] == "urgent"
-    assert [q["id"] for q in result["questions"]] == ["sudden_onset", "days_since_infusion"]
+    # while the onset is unknown the headache is urgent at any time: only the onset can change it
+    assert [q["id"] for q in result["questions"]] == ["sudden_onset"]
     facts = default_knowledge().facts
     assert [q["text"] for q in result["questions"]] == [facts[q["id"]]["question"] for q in result["questions"]]
     sudden = ok(service, {"text": "she has a headache", "sudden_onset": True})
     assert sudden["level"] == "emergency" and sudden["questions"] == []
+    slow = ok(service, {"text": "she has a headache", "sudden_onset": False})
+    assert [q["id"] for q in slow["questions"]] == ["days_since_infusion"]
 
 
 def test_a_message_with_no_listed_sign_is_routine_and_says_so(service):
