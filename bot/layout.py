@@ -92,6 +92,8 @@ class Layout:
         if lock not in ("memory", "redis"):
             raise LayoutError(f"LOCK_STORE={lock!r}: use memory (default) or redis")
         minutes = _number(env, "SESSION_EXPIRATION_MINUTES", -1.0)
+        tracker_cache_size(env)  # checked at start: a wrong value stops it with a sentence
+        sqlite_synchronous(env)
         return cls(
             tracker_store=tracker,
             sqlite_db=env.get("SQLITE_DB", "").strip() or "rasa.db",
@@ -173,6 +175,19 @@ def _redis(env: Mapping[str, str]) -> Redis:
 SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
 
 
+def tracker_cache_size(env: Mapping[str, str]) -> int:
+    """TRACKER_CACHE_SIZE: conversations each Rasa server keeps in memory between turns
+    (bot.tracker_store; default 1000, 0 turns it off)."""
+    return int(_number(env, "TRACKER_CACHE_SIZE", 1000, int))
+
+
+def sqlite_synchronous(env: Mapping[str, str]) -> str:
+    value = env.get("SQLITE_SYNCHRONOUS", "").strip().upper() or "NORMAL"
+    if value not in SQLITE_SYNCHRONOUS:
+        raise LayoutError(f"SQLITE_SYNCHRONOUS={value!r}: use {' or '.join(SQLITE_SYNCHRONOUS)}")
+    return value
+
+
 def _sqlite_pragmas(engine: sa.engine.Engine, synchronous: str) -> None:
     """Write-ahead logging: a turn's commit appends to the log instead of rewriting pages
     behind a rollback journal, readers do not wait for the writer, and with synchronous=NORMAL
@@ -195,9 +210,7 @@ def sql_engine(url: sa.engine.URL | str, connect_timeout: float = 5.0, **kwargs)
     opened one per query) and use write-ahead logging (_sqlite_pragmas)."""
     url = sa.engine.make_url(url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        synchronous = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL").strip().upper() or "NORMAL"
-        if synchronous not in SQLITE_SYNCHRONOUS:
-            raise LayoutError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {synchronous!r}")
+        synchronous = sqlite_synchronous(os.environ)
         connect_args = {**kwargs.pop("connect_args", {}), "check_same_thread": False}
         engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args=connect_args, **kwargs)
         _sqlite_pragmas(engine, synchronous)

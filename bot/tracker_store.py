@@ -41,7 +41,7 @@ from rasa.shared.core.domain import Domain, SessionConfig
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 
-from bot.layout import sql_engine
+from bot.layout import sql_engine, tracker_cache_size
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class TriageTrackerStore(SQLTrackerStore):
     ) -> None:
         self._session_minutes = None if session_expiration_time in (None, "") else float(session_expiration_time)
         self._cache: OrderedDict[str, tuple[Any, tuple[int, int | None]]] = OrderedDict()
-        self._cache_size = max(0, int(os.environ.get("TRACKER_CACHE_SIZE", "1000") or 0))
+        self._cache_size = tracker_cache_size(os.environ)
         url = self.get_db_url(dialect, host, int(port) if port else None, db, username, password, login_db, query)
         check_reachable(url, connect_timeout)
         super().__init__(domain, dialect, host, port, db, username, password, event_broker, login_db, query, **kwargs)

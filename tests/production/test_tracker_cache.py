@@ -91,3 +91,23 @@ def test_sqlite_writes_ahead(tmp_path):
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_a_wrong_cache_size_is_refused_with_a_sentence(tmp_path, monkeypatch):
+    import pytest
+
+    monkeypatch.setenv("TRACKER_CACHE_SIZE", "lots")
+    with pytest.raises(ValueError, match="TRACKER_CACHE_SIZE=.lots. is not a number"):
+        store_at(tmp_path / "g.db")
+
+
+def test_the_start_check_names_a_wrong_cache_size_or_sync_setting():
+    import pytest
+
+    from bot.layout import Layout, LayoutError
+
+    with pytest.raises(LayoutError, match="TRACKER_CACHE_SIZE"):
+        Layout.from_env({"TRACKER_CACHE_SIZE": "-3"})
+    with pytest.raises(LayoutError, match="SQLITE_SYNCHRONOUS"):
+        Layout.from_env({"SQLITE_SYNCHRONOUS": "sometimes"})
+    assert Layout.from_env({"TRACKER_CACHE_SIZE": "0", "SQLITE_SYNCHRONOUS": "full"}).tracker_store == "sqlite"
