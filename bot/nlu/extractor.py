@@ -16,7 +16,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Span
 
 from bot.nlu import modifiers
-from bot.nlu.normalise import Normaliser
+from bot.nlu.normalise import Normalised, Normaliser
 from bot.nlu.patterns import Spelling, compile_phrase, default_known_words, lexicon_words, load_known_words
 from bot.nlu.time_expressions import InfusionTime, infusion_time
 from bot.triage.engine import Finding
@@ -128,9 +128,7 @@ class SymptomExtractor:
         return sorted(spans, key=lambda s: (s.start, s.end))
 
     def extract(self, text: str, today: dt.date | None = None, answering: bool = False) -> Extraction:
-        # a lone surrogate (JSON allows "\ud83d") crashed spaCy's tokenizer: "?" keeps the offsets
-        text = (text or "").encode("utf-8", "replace").decode("utf-8")
-        norm = self.normalise(text)
+        norm = self._normalised(text)
         doc = self.nlp.make_doc(norm.text)
         for token in doc:  # the patterns compare NORM: the lexicon word a misspelling stands for
             token.norm_ = self.spelling(token.text)
@@ -170,7 +168,7 @@ class SymptomExtractor:
     def mentions_complaint(self, text: str) -> bool:
         """The message says the person feels unwell in some way, listed sign or not
         ("twisted my knee"), and is not a question."""
-        norm = self.normalise((text or "").encode("utf-8", "replace").decode("utf-8")).text.lower()
+        norm = self._normalised(text).text.lower()
         if self._complaint is None or norm.rstrip().endswith("?") or _QUESTION_START.match(norm):
             return False
         return bool(self._complaint.search(norm))
@@ -180,14 +178,17 @@ class SymptomExtractor:
         no such list every text counts."""
         if self._crisis_words is None:
             return True
-        norm = self.normalise((text or "").encode("utf-8", "replace").decode("utf-8")).text.lower()
+        norm = self._normalised(text).text.lower()
         return bool(self._crisis_words.search(norm))
 
     def answer_time(self, text: str, today: dt.date | None = None) -> InfusionTime | None:
         """The infusion time read as an answer to the bot's question ("yesterday", "10"),
         without matching symptoms again."""
-        text = (text or "").encode("utf-8", "replace").decode("utf-8")
-        return infusion_time(self.normalise(text).text, today, answering=True)
+        return infusion_time(self._normalised(text).text, today, answering=True)
+
+    def _normalised(self, text: str | None) -> Normalised:
+        # a lone surrogate (JSON allows "\ud83d") crashed spaCy's tokenizer: "?" keeps the offsets
+        return self.normalise((text or "").encode("utf-8", "replace").decode("utf-8"))
 
     def _without_echoes(self, findings: list[Finding]) -> list[Finding]:
         """Drop a finding inside another one's words when both point at the same warning
