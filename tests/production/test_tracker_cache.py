@@ -111,3 +111,73 @@ def test_the_start_check_names_a_wrong_cache_size_or_sync_setting():
     with pytest.raises(LayoutError, match="SQLITE_SYNCHRONOUS"):
         Layout.from_env({"SQLITE_SYNCHRONOUS": "sometimes"})
     assert Layout.from_env({"TRACKER_CACHE_SIZE": "0", "SQLITE_SYNCHRONOUS": "full"}).tracker_store == "sqlite"
+
+
+def statements_during(store, action):
+    """The SQL statements the store sends while `action` runs."""
+    seen: list[str] = []
+
+    def listen(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", listen)
+    try:
+        action()
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", listen)
+    return seen
+
+
+def test_a_turn_on_a_remembered_conversation_asks_one_question_before_its_insert(tmp_path):
+    path = tmp_path / "h.db"
+    store = store_at(path)
+    tracker = run(store.get_or_create_tracker("p6"))
+    turn(tracker, "first")
+    run(store.save(tracker))
+
+    def one_turn():
+        again = run(store.retrieve("p6"))
+        turn(again, "second")
+        run(store.save(again))
+
+    statements = statements_during(store, one_turn)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+    assert len(selects) == 1 and "count" in selects[0].lower()  # the check of the mark, nothing more
+    assert len(inserts) == 2  # the user's message and the listen action
+    # what was appended is exactly what Rasa's own store reads back
+    fresh = run(store_at(path).retrieve("p6"))
+    assert [e.text for e in fresh.events if isinstance(e, UserUttered)] == ["first", "second"]
+    assert len(fresh.events) == len(run(store.retrieve("p6")).events)
+
+
+def test_a_conversation_read_from_the_database_is_remembered_from_that_read(tmp_path):
+    path = tmp_path / "i.db"
+    writer = store_at(path)
+    tracker = run(writer.get_or_create_tracker("p7"))
+    turn(tracker, "written by another replica")
+    run(writer.save(tracker))
+    reader = store_at(path)
+    first = run(reader.retrieve("p7"))
+    assert run(reader.retrieve("p7")) is first
+    turn(first, "answered here")
+    run(reader.save(first))
+    assert [e.text for e in run(writer.retrieve("p7")).events if isinstance(e, UserUttered)] == [
+        "written by another replica",
+        "answered here",
+    ]
+
+
+def test_many_remembered_turns_store_every_event_once(tmp_path):
+    path = tmp_path / "j.db"
+    store = store_at(path)
+    tracker = run(store.get_or_create_tracker("p8"))
+    for n in range(30):
+        tracker = run(store.retrieve("p8")) or tracker
+        turn(tracker, f"message {n}")
+        run(store.save(tracker))
+    with store.engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = 'p8'")).scalar()
+    assert stored == len(tracker.events) == 1 + 60  # the new tracker's first listen, then 30 turns
+    fresh = run(store_at(path).retrieve("p8"))
+    assert [e.text for e in fresh.events if isinstance(e, UserUttered)] == [f"message {n}" for n in range(30)]
