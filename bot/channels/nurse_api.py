@@ -196,7 +196,7 @@ def _source(kb: Knowledge, source_id: str) -> dict:
 
 
 def assessment_json(state: CaseState, kb: Knowledge, clinic: ClinicSettings, case_id: str | None = None) -> dict:
-    assessment = assess(state.findings, state.context(), kb)
+    assessment = assess(state.findings, state.context(), kb, dialogue=False)  # the nurse asks, not the bot
     rules = {r.id: r for r in kb.rules}
     symptoms = [
         {

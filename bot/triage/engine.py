@@ -107,10 +107,13 @@ def _sudden_onset(findings: list[Finding], context: Context) -> bool | None:
     return None
 
 
-def _rule_applies(rule: Rule, present: set[str], facts: dict, kb: Knowledge) -> bool:
+def _rule_applies(rule: Rule, present: set[str], facts: dict, kb: Knowledge, asked: tuple = ()) -> bool:
     if not all(group & present for group in rule.groups):
         return False
     days = facts["days_since_infusion"]
+    waiting = days is None and _can_ask("days_since_infusion", asked)
+    if (rule.ask_time_first and waiting) or (rule.until_time_asked and not waiting):
+        return False
     if rule.window and days is not None and days > kb.windows[rule.window]:
         return False
     if rule.outside and (days is None or days <= kb.windows[rule.outside]):
@@ -128,8 +131,12 @@ def _rule_applies(rule: Rule, present: set[str], facts: dict, kb: Knowledge) -> 
     return True
 
 
-def _matching(present: set[str], facts: dict, kb: Knowledge) -> list[Rule]:
-    return [r for r in kb.rules if _rule_applies(r, present, facts, kb)]
+def _can_ask(fact: str, asked: tuple) -> bool:
+    return fact not in asked and len(asked) < MAX_QUESTIONS
+
+
+def _matching(present: set[str], facts: dict, kb: Knowledge, asked: tuple = ()) -> list[Rule]:
+    return [r for r in kb.rules if _rule_applies(r, present, facts, kb, asked)]
 
 
 def _level(rules: Iterable[Rule]) -> str:
@@ -172,7 +179,10 @@ def assess(
     findings: Iterable[Finding | Mapping[str, Any] | str],
     context: Context | Mapping[str, Any] | None = None,
     knowledge: Knowledge | None = None,
+    dialogue: bool = True,
 ) -> Assessment:
+    """`dialogue=False` (a nurse's one-shot assessment): no rule waits for an answer, the
+    questions are listed beside the level."""
     kb = knowledge or default_knowledge()
     found = [Finding.from_any(f) for f in findings]
     ctx = Context.from_any(context)
@@ -184,7 +194,7 @@ def assess(
     if ctx.during_infusion:
         days = 0
     facts = {"days_since_infusion": days, "sudden_onset": _sudden_onset(found, ctx)}
-    matched = _matching(present, facts, kb)
+    matched = _matching(present, facts, kb, tuple(ctx.asked) if dialogue else tuple(QUESTION_ORDER))
     level = _level(matched)
     # the most urgent rules first, so the advice names what matters most
     matched.sort(key=lambda r: -_rank(r.level))

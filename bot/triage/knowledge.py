@@ -44,6 +44,11 @@ class Rule:
     window: str | None = None
     outside: str | None = None
     facts: tuple[tuple[str, Any], ...] = ()
+    # with the time unknown, the rule waits while the time question can still be asked
+    # (its answer decides between this rule and another); once asked, unknown counts as inside
+    ask_time_first: bool = False
+    # the counterpart: applies only while that time question is open
+    until_time_asked: bool = False
 
     @property
     def symptoms(self) -> frozenset[str]:
@@ -163,6 +168,8 @@ def _load_rules(directory, symptoms, categories, windows, facts, sources) -> tup
         for key in ("window", "outside"):
             if entry.get(key) is not None and entry[key] not in windows:
                 raise KnowledgeError(f"{where}: rule '{rid}' has unknown {key} '{entry[key]}'")
+        if entry.get("ask_time_first") and not entry.get("window"):
+            raise KnowledgeError(f"{where}: rule '{rid}' has ask_time_first without a window")
         rule_facts = entry.get("facts") or {}
         for fact in rule_facts:
             if fact not in facts:
@@ -177,6 +184,8 @@ def _load_rules(directory, symptoms, categories, windows, facts, sources) -> tup
                 window=entry.get("window"),
                 outside=entry.get("outside"),
                 facts=tuple(sorted(rule_facts.items())),
+                ask_time_first=bool(entry.get("ask_time_first", False)),
+                until_time_asked=bool(entry.get("until_time_asked", False)),
             )
         )
     used = set().union(*(r.symptoms for r in rules)) if rules else set()

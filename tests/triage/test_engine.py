@@ -34,8 +34,21 @@ def test_unknown_time_counts_as_inside_the_window():
     assert result.questions == ["days_since_infusion"]
 
 
-def test_neck_pain_with_unknown_time_is_an_emergency_without_question():
+def test_neck_pain_with_unknown_time_asks_when_the_infusion_was_and_is_urgent_meanwhile():
     result = assess(["neck_pain"], {})
+    assert result.level == "urgent"
+    assert result.questions == ["days_since_infusion"]
+
+
+def test_neck_pain_whose_time_stays_unknown_after_asking_is_an_emergency():
+    result = assess(["neck_pain"], {"asked": ["days_since_infusion"]})
+    assert result.level == "emergency"
+    assert "stroke.neck_pain" in result.rules
+    assert result.questions == []
+
+
+def test_neck_pain_with_a_red_flag_is_answered_at_once():
+    result = assess(["neck_pain", "face_drooping"], {})
     assert result.level == "emergency"
     assert result.questions == []
 
@@ -109,3 +122,10 @@ def test_payload_shape():
 def test_unknown_symptom_id_is_an_error():
     with pytest.raises(ValueError, match="unknown symptom"):
         assess(["purple_elephants"], {})
+
+
+def test_a_one_shot_assessment_does_not_wait_for_the_time_but_lists_the_question():
+    result = assess(["neck_pain"], {}, dialogue=False)
+    assert result.level == "emergency"
+    assert result.questions == []  # a red flag already: nothing to ask before acting
+    assert assess(["rash"], {}, dialogue=False).questions == ["days_since_infusion"]

@@ -72,6 +72,7 @@ RULE_CASES = {
     "stroke.headache_onset_unknown": (["headache"], {**LATE, "asked": ("sudden_onset",)}, "urgent"),
     "stroke.neck_pain": (["neck_pain"], {"days_since_infusion": 3}, "emergency"),
     "stroke.neck_pain_after_window": (["neck_pain"], {"days_since_infusion": 4}, "urgent"),
+    "stroke.neck_pain_time_unknown": (["stiff_neck"], {}, "urgent"),
     "cancer.lump": (["lump"], LATE, "urgent"),
     "cancer.trouble_swallowing": (["trouble_swallowing"], LATE, "urgent"),
     "cancer.hoarseness": (["hoarseness"], LATE, "urgent"),
