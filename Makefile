@@ -10,6 +10,8 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' -o -nam
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
+# Rasa sends usage data and crash reports to its vendor unless told not to
+export RASA_TELEMETRY_ENABLED ?= false
 export SQLITE_DB ?= rasa.db
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 

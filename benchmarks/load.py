@@ -131,7 +131,7 @@ class Assistant:
 
 def ours(workdir: Path) -> Assistant:
     rasa_port, action_port = free_port(), free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore",
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "RASA_TELEMETRY_ENABLED": "false",
            "SQLITE_DB": str(workdir / "tracker.db"), "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
            "CLINIC_NAME": "Load Clinic", "CLINIC_PHONE": "555-0100"}
     return Assistant("ours", [
@@ -151,13 +151,13 @@ def stock_model() -> tuple[Path, float | None]:
     print(f"==> making the stock assistant in {STOCK_DIR} (rasa init --no-prompt, trains it: minutes)")
     start = time.monotonic()
     subprocess.run([RASA, "init", "--no-prompt", "--init-dir", str(STOCK_DIR)], cwd=STOCK_DIR.parent, check=True,
-                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, stdout=subprocess.DEVNULL)
+                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}, stdout=subprocess.DEVNULL)
     return sorted((STOCK_DIR / "models").glob("*.tar.gz"))[-1], time.monotonic() - start
 
 
 def stock(model: Path) -> Assistant:
     port = free_port()
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "RASA_TELEMETRY_ENABLED": "false"}
     return Assistant("stock", [
         ("rasa server", [RASA, "run", "--model", str(model), "-i", "127.0.0.1", "--port", str(port), "--quiet",
                          "--credentials", str(STOCK_DIR / "credentials.yml")], STOCK_DIR),

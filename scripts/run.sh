@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" TF_CPP_MIN_LOG_LEVEL=3
 export SQLITE_DB="${SQLITE_DB:-rasa.db}"
+export RASA_TELEMETRY_ENABLED="${RASA_TELEMETRY_ENABLED:-false}"  # no usage data or crash reports to Rasa's vendor
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1
 export TRACKER_STORE="${TRACKER_STORE:-postgres}" LOCK_STORE="${LOCK_STORE:-redis}"
 export DB_NAME="${DB_NAME:-triage}" SQLITE_DB="${SQLITE_DB:-rasa.db}"
+export RASA_TELEMETRY_ENABLED="${RASA_TELEMETRY_ENABLED:-false}"  # no usage data or crash reports to Rasa's vendor
 read -r -a RASA_PORTS <<< "${RASA_PORTS:-5005 5006}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 INTERFACE="${RASA_INTERFACE:-127.0.0.1}"

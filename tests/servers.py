@@ -96,6 +96,7 @@ def make_servers(extra_env: dict | None = None) -> Servers:
         "PYTHONPATH": str(ROOT),
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "PYTHONWARNINGS": "ignore",
+        "RASA_TELEMETRY_ENABLED": "false",
         "SQLITE_DB": str(workdir / "tracker.db"),
         "NURSE_DB_URL": f"sqlite:///{workdir / 'nurse.db'}",
         "SMS_OPTOUT_DB": str(workdir / "sms_optout.db"),

@@ -122,6 +122,7 @@ def base_env(workdir: Path, action_url: str, extra: dict | None = None) -> dict:
         "PYTHONPATH": str(ROOT),
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "PYTHONWARNINGS": "ignore",
+        "RASA_TELEMETRY_ENABLED": "false",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "SQLITE_DB": str(workdir / "tracker.db"),
         "ACTION_ENDPOINT_URL": action_url,
