@@ -32,7 +32,7 @@ class TriageState:
 
 @dataclass
 class Turn:
-    kind: str  # "question", "advice", "ask_symptoms", "anything_else" or "hypothetical"
+    kind: str  # "question", "advice", "ask_symptoms", "anything_else", or "hypothetical"
     assessment: Assessment | None = None
     question: str | None = None
     question_text: str | None = None
@@ -40,7 +40,11 @@ class Turn:
 
 YES = re.compile(r"^\W*(y|yes|yeah|yep|yup|yes+|sure|correct|it did|definitely|absolutely)\b", re.I)
 # "no idea", "not sure" are not a no: the person cannot say
-CANNOT_SAY = re.compile(r"^\W*(no idea|no clue|not sure|unsure|do not know|don't know|dont know|can't say|cannot say|can not say)\b", re.I)
+CANNOT_SAY = re.compile(
+    r"^\W*(?:i am |i'm |im |honestly |really )?(no idea|no clue|not sure|unsure|not certain|do not know|don't know|dont know|dunno|"
+    r"can't say|cannot say|can not say|hard to say|(?:can't|cannot|can not|don't|do not|dont|cant) (?:remember|recall|tell))\b",
+    re.I,
+)
 NO = re.compile(r"^\W*(n|no|nope|nah|not really|it did not|it didn't|never)\b", re.I)
 
 
@@ -90,6 +94,10 @@ def take_turn(
     state = replace(state, findings=list(state.findings), asked=list(state.asked))
     pending, state.pending_question = state.pending_question, None
     _record_answer(state, pending, intent, findings, answer, text)
+    if pending is not None and NO.match(text):
+        # "no, same as my usual migraines": the "no" answers the question, it does not take back
+        # the sign named after it
+        findings = [f for f in findings if not f.negated]
     if pending is None and findings and all(f.hypothetical for f in findings) and not state.findings:
         return state, Turn("hypothetical")  # "can lemtrada cause nosebleeds?" is a question
     if infusion is not None:  # the person said when the infusion was: that is a correction too

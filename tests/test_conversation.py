@@ -94,3 +94,23 @@ def test_a_late_headache_the_person_cannot_describe_is_urgent():
     assert turn.kind == "question" and turn.question == "sudden_onset"
     _, turn = take_turn(state, "deny", [], text="no idea, I was asleep")
     assert turn.kind == "advice" and turn.assessment.level == "urgent"
+
+
+def test_no_to_the_onset_question_does_not_take_back_the_headache_named_in_the_reply():
+    state, turn = take_turn(TriageState(), "report_symptoms", [Finding("headache")])
+    assert turn.question == "sudden_onset"
+    reply = "no, same as my usual migraines, came on slowly"
+    state, turn = take_turn(state, "deny", [Finding("headache", negated=True)], text=reply)
+    assert state.sudden_onset is False
+    assert turn.kind == "question" and turn.question == "days_since_infusion"
+    _, turn = take_turn(state, "give_time", [], answer=InfusionTime(1), text="yesterday")
+    assert turn.assessment.level == "urgent" and "infusion_reaction" in turn.assessment.categories
+
+
+def test_cannot_remember_leaves_the_onset_unknown():
+    state, _ = take_turn(TriageState(), "report_symptoms", [Finding("headache")])
+    state, turn = take_turn(state, "deny", [], text="can't remember, I woke up with it")
+    assert state.sudden_onset is None
+    # urgent whatever the time: no question, and both warnings it may be are named
+    assert turn.kind == "advice" and turn.assessment.level == "urgent"
+    assert set(turn.assessment.categories) == {"infusion_reaction", "stroke"}

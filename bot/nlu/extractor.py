@@ -138,9 +138,12 @@ class SymptomExtractor:
         doc = self.context(doc)
         findings = []
         reported = modifiers.reported_as_own(norm.text)
+        asked_about = modifiers.terms_asked_about(norm.text)
         for span in doc.spans[SPAN_GROUP]:
             start, end = norm.original_span(span.start_char, span.end_char)
             negated, uncertain, hypothetical, historical, resolved = _nearest_context(span)
+            if any(s <= span.start_char and span.end_char <= e for s, e in asked_about):
+                hypothetical = True  # "what does petechiae mean?": a word asked about, not a report
             hypothetical = hypothetical and not reported
             symptom = self.knowledge.symptoms[span.label_]
             sentence = span.sent.text
@@ -209,13 +212,25 @@ class SymptomExtractor:
         return kept
 
 
+# "not A, it's B" / "not A but B" inside one match: what follows the turn is asserted
+_CONTRAST = re.compile(r",\s*(?:it is|it's|its|it was|only|just)\b|\bbut\b|\binstead\b")
+
+
+def _contrast_inside(span: Span) -> int | None:
+    found = _CONTRAST.search(span.text)
+    return None if found is None else span.start_char + found.start()
+
+
 def _nearest_context(span: Span) -> tuple[bool, bool, bool, bool, bool]:
     """(negated, uncertain, hypothetical, historical, resolved) from the triggers around the
     symptom; the nearest of negation and doubt wins: in "it's a bit sore, no bleeding" the
     "no" decides about the bleeding, not "a bit"."""
     best: dict[str, int] = {}
+    contrast = _contrast_inside(span)
     for modifier in span._.modifiers:
         start, end = modifier.modifier_span
+        if contrast is not None and end <= span.start and modifier.category == "NEGATED_EXISTENCE":
+            continue  # "it's not my head that hurts, it's my neck": the match ends on what is said
         distance = span.start - end if end <= span.start else start - span.end
         best[modifier.category] = min(distance, best.get(modifier.category, distance))
     negation = best.get("NEGATED_EXISTENCE")

@@ -62,6 +62,44 @@ REPORTED = re.compile(
 )
 
 
+# "I keep thinking about hurting myself, is that a side effect?": an ongoing first-person
+# report, whatever question follows it ("if I keep getting ..." stays a question)
+REPORTED_ONGOING = re.compile(
+    r"(?<!if )(?<!when )\bi (?:keep|kept|have been|am|have got|have had) (?:on )?(?:having|getting|feeling|thinking|seeing|"
+    r"noticing|coughing|bleeding|bruising|vomiting|throwing up|waking up|hearing)\b"
+)
+
+
 def reported_as_own(text: str) -> bool:
     """The text says the person (or the one they speak for) has the sign now."""
-    return bool(REPORTED.search(text.lower()))
+    lower = text.lower()
+    return bool(REPORTED.search(lower) or REPORTED_ONGOING.search(lower))
+
+
+# a word asked about, not a report: "what does petechiae mean?", "what is a thunderclap
+# headache?", "does a fever count as an infusion reaction?", "if my face ever drooped, ..."
+_PERSONAL = re.compile(r"\b(?:i|me|my|mine|he|she|his|her|him|we|our|they|their|it|this|that|when|since)\b")
+ASKED_ABOUT = [
+    re.compile(r"\bwhat (?:does|do|did) (?P<term>[^?.!]{1,60}?) (?:actually |really |exactly )?(?:mean|stand for)\b"),
+    re.compile(r"\b(?:what is|what's|what are) (?:meant by |the meaning of |the difference between )?(?P<term>[^?.!,]{1,50})\?"),
+    re.compile(r"\b(?:explain|tell me) what (?:[^?.!]{0,40}) (?:meant|means) by (?P<term>[^?.!]{1,50})"),
+]
+# ... and these make the whole question hypothetical, both sides of "count as" included
+ASKED_ABOUT_WHOLE = [
+    re.compile(r"\b(?:does|do|would|is|are) (?:a |an |the )(?P<term>[^?.!,]{1,40}?) (?:count as|counted as|considered|classed as)[^?.!]*"),
+    re.compile(r"\bif (?:my|his|her|i|he|she|someone|you|your) (?P<term>[^?.!]{1,50}?)\bever\b[^?.!]*"),
+]
+
+
+def terms_asked_about(text: str) -> list[tuple[int, int]]:
+    """Character spans of the text that name a sign only to ask about it."""
+    lower, spans = text.lower(), []
+    for pattern in ASKED_ABOUT:
+        for m in pattern.finditer(lower):
+            if not _PERSONAL.search(m.group("term")):
+                spans.append((m.start("term"), m.end("term")))
+    for pattern in ASKED_ABOUT_WHOLE:
+        for m in pattern.finditer(lower):
+            if pattern is ASKED_ABOUT_WHOLE[1] or not _PERSONAL.search(m.group("term")):
+                spans.append((m.start(), m.end()))
+    return spans

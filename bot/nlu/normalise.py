@@ -13,6 +13,9 @@ _WORD = re.compile(r"[\w'/&+-]+")
 _SIDE = re.compile(r"^(r|l)(?:-(sided?))?$", re.I)
 _SIDE_NEXT = re.compile(r"\s*(sided?|arm|leg|hand|face)\b", re.I)
 _SIDES = {"r": "right", "l": "left"}
+# nurse notes: "d3 post-infusion", "d2 of course" (not "vitamin D3")
+_DAY = re.compile(r"^d(\d{1,2})$", re.I)
+_DAY_NEXT = re.compile(r"[\s-]*(post|of|after)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -29,14 +32,25 @@ class Normalised:
 
 
 class Normaliser:
+    """Keys of the shorthand written in capitals match only in capitals ("HA" in a nurse's
+    note, not "ha ha"); keys that are not words (emoji) are read as the words they stand for."""
+
     def __init__(self, shorthand: dict[str, str]):
-        self._shorthand = {k.lower().translate(_APOSTROPHES): v for k, v in shorthand.items()}
+        self._caps = {k: v for k, v in shorthand.items() if k.isupper() and len(k) > 1}
+        self._shorthand = {k.lower().translate(_APOSTROPHES): v for k, v in shorthand.items() if k not in self._caps}
+        symbols = sorted((k for k in shorthand if not _WORD.fullmatch(k)), key=len, reverse=True)
+        self._word = re.compile("|".join([*(re.escape(k) for k in symbols), _WORD.pattern]))
 
     def _replacement(self, word: str, after: str = "") -> str | None:
+        if word in self._caps:
+            return self._caps[word]
         key = word.lower()
         side = _SIDE.match(key)
         if side and (side.group(2) or _SIDE_NEXT.match(after)):
             return _SIDES[side.group(1).lower()] + (f" {side.group(2).lower()}" if side.group(2) else "")
+        day = _DAY.match(key)
+        if day and _DAY_NEXT.match(after):
+            return f"day {day.group(1)}"
         if key in self._shorthand:
             return self._shorthand[key]
         # "dizzy-ness", "light-headed": drop the hyphen inside a word
@@ -57,7 +71,7 @@ class Normaliser:
         starts: list[int] = []
         ends: list[int] = []
         pos = 0
-        for match in _WORD.finditer(text):
+        for match in self._word.finditer(text):
             for i in range(pos, match.start()):
                 out.append(text[i])
                 starts.append(i)

@@ -123,7 +123,8 @@ class Spelling:
         self._compare = make_fuzzy_compare(known_words)
         self._known = known_words | lexicon
         self._by_length: dict[int, list[str]] = {}
-        for word in sorted(w for w in lexicon if w.isalpha() and max_edits(w) > 0):
+        # 4-letter words too: two swapped letters ("nekc") are one slip at any length
+        for word in sorted(w for w in lexicon if w.isalpha() and (max_edits(w) > 0 or len(w) >= 4)):
             self._by_length.setdefault(len(word), []).append(word)
         self._cache: dict[str, str] = {}
 
@@ -137,13 +138,16 @@ class Spelling:
         return found
 
     def _closest(self, typed: str) -> str:
-        best, best_edits = typed, 99
+        """Fewest edits; between equals, a word with the same first letter ("yelow" is
+        "yellow", not "below")."""
+        best, best_key = typed, (99, True)
         for length in range(len(typed) - 2, len(typed) + 3):
             for word in self._by_length.get(length, ()):
                 if self._compare(typed, word):
                     edits = 1 if _swapped(typed, word) else levenshtein(typed, word, 2)
-                    if edits < best_edits:
-                        best, best_edits = word, edits
+                    key = (edits, word[0] != typed[0])
+                    if key < best_key:
+                        best, best_key = word, key
         return best
 
 

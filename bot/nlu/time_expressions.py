@@ -28,6 +28,7 @@ _NUM = r"(\d+|a couple of|a couple|couple of|a few|few|several|an|a|one|two|thre
 INFUSION = re.compile(
     r"\b(infusions?|infused|drip|iv|treatment|treatments|dose|doses|course|lemtrada|alemtuzumab|"
     r"campath|round|cycle|last one|my meds|medication|medicine)\b"
+    r"|\bpost(?= *(?:[.,;!?)]|$))"  # a nurse's "14/12 post", "day 3 post"
 )
 DURING = re.compile(
     r"\b(during|while (?:getting|having|on|receiving|at)|in the middle of|right now at|currently (?:getting|having|on)|"

@@ -227,3 +227,75 @@ def test_an_animal_in_the_sentence_does_not_negate_the_persons_sign(extract):
     assert "chest_pain" in present(extract("walking the dog I had to stop with a crushing pain in my chest"))
     assert "diarrhoea" not in present(extract("the dog has diarrhoea"))  # not a listed sign either way
     assert not present(extract("my dog has a rash on his belly"))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("what does petechiae mean? saw it on a leaflet", "petechiae"),
+        ("What does 'thunderclap headache' actually mean?", "headache"),
+        ("Does a fever count as an infusion reaction or as an infection?", "fever"),
+        ("If my face ever drooped after an infusion, would that count as an emergency?", "face_drooping"),
+        ("does the bleeding risk mean I can't play football?", "easy_bleeding"),
+        ("my mum died of a stroke, should I still take it?", "stroke_suspected"),
+    ],
+)
+def test_a_sign_named_only_to_ask_about_it_is_not_a_report(extract, text, symptom):
+    found = [f for f in extract(text).findings if f.symptom == symptom]
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("what is this rash on my arm?", "rash"),
+        ("what does it mean when my gums bleed", "bleeding_gums"),
+        ("I keep thinking about hurting myself, is that a side effect?", "suicidal_thoughts"),
+        ("it's not my head that hurts, it's the left side of my neck", "neck_pain"),
+        ("sore throat x10d not resolving", "sore_throat"),
+    ],
+)
+def test_a_report_inside_a_question_or_a_contrast_stays_a_report(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("HA thunderclap onset 1h ago", "headache"),
+        ("ST for 10 days", "sore_throat"),
+        ("🤒 since yesterday", "fever"),
+        ("🩸 in my pee", "blood_in_urine"),
+        ("I CAN'T BREED and my lips are huge", "trouble_breathing"),
+        ("I CAN'T BREED and my lips are huge", "swelling_face_throat"),
+        ("my voice has been horse for a month", "hoarseness"),
+        ("neck's been achy for a week", "neck_pain"),
+        ("axillary lymphadenopathy, tender", "swollen_lymph_nodes"),
+        ("changing naevus on my shoulder", "mole_change"),
+        ("epistaxis 50 min, not controlled with pressure", "bleeding_wont_stop"),
+        ("still bleeding through the towels", "bleeding_wont_stop"),
+        ("ive got the pills saved up", "suicidal_thoughts"),
+        ("couldn't understand the telly for a minute", "trouble_understanding"),
+        ("my right leg keeps giving out", "one_sided_weakness"),
+        ("the whites of my eyes have gone yelow", "jaundice"),  # "yellow", not "below"
+        ("crick in my nekc", "neck_pain"),  # two letters swapped in a short word
+    ],
+)
+def test_nurse_abbreviations_emoji_and_dictation_slips(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize("text", ["ha ha very funny", "I rode a horse today", "took my vitamin D3 today"])
+def test_look_alikes_of_those_words_are_nothing(extract, text):
+    assert present(extract(text)) == set()
+
+
+def test_a_long_denial_list_denies_every_item(extract):
+    found = extract("pt denies CP, SOB, HA, fever, rash. calling about next date").findings
+    assert {f.symptom for f in found} >= {"chest_pain", "headache", "fever", "rash"}
+    assert all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text,days", [("vomited once. 14/12 post", 420), ("HA mild. d1 post-infusion", 1), ("rash, day 3 post", 3)])
+def test_a_nurse_notes_time_since_the_infusion(extract, text, days):
+    assert extract(text).infusion.days == days

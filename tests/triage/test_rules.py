@@ -70,6 +70,7 @@ RULE_CASES = {
     "stroke.stroke_suspected": (["stroke_suspected"], LATE, "emergency"),
     "stroke.sudden_severe_headache": (["headache"], {**LATE, "sudden_onset": True}, "emergency"),
     "stroke.headache_onset_unknown": (["headache"], {**LATE, "asked": ("sudden_onset",)}, "urgent"),
+    "stroke.headache_onset_and_time_unknown": (["headache"], {"asked": ("sudden_onset", "days_since_infusion")}, "urgent"),
     "stroke.neck_pain": (["neck_pain"], {"days_since_infusion": 3}, "emergency"),
     "stroke.neck_pain_after_window": (["neck_pain"], {"days_since_infusion": 4}, "urgent"),
     "stroke.neck_pain_time_unknown": (["stiff_neck"], {}, "urgent"),
