@@ -43,7 +43,10 @@ LONG_STANDING = re.compile(
     r"\b(for (?:months|years|ages|a long time|the last \w+ (?:months|years))|(?:months|years) now|"
     r"since (?:i was|childhood|my diagnosis)|my whole life|all my life|always (?:been|had)|reading glasses|optician)\b"
 )
-NEW_OR_WORSE = re.compile(r"\b(sudden\w*|today|tonight|this morning|worse|worsening|new|now|just|since (?:the|my) (?:infusion|drip))\b")
+NEW_OR_WORSE = re.compile(
+    r"\b(sudden\w*|today|tonight|this morning|worse|worsening|new|now|just (?:now|started|happened|came on|begun|began)|"
+    r"since (?:the|my) (?:infusion|drip))\b"
+)
 
 
 def long_standing(sentence: str) -> bool:
