@@ -139,6 +139,7 @@ class SymptomExtractor:
         findings = []
         reported = modifiers.reported_as_own(norm.text)
         asked_about = modifiers.terms_asked_about(norm.text)
+        someone_untreated = modifiers.not_the_patient(norm.text)
         for span in doc.spans[SPAN_GROUP]:
             start, end = norm.original_span(span.start_char, span.end_char)
             negated, uncertain, hypothetical, historical, resolved = _nearest_context(span)
@@ -151,12 +152,15 @@ class SymptomExtractor:
                 negated = True
             if resolved and not symptom.counts_when_resolved:
                 negated = True
+            other_person = modifiers.about_someone_else(sentence)
+            if other_person and someone_untreated:
+                negated = True  # a child's hives, "not the one on treatment": not a patient's sign
             finding = Finding(
                 symptom=span.label_,
                 text=norm.original[start:end],
                 negated=negated,
                 uncertain=uncertain,
-                other_person=modifiers.about_someone_else(sentence),
+                other_person=other_person,
                 start=start,
                 end=end,
             )

@@ -13,7 +13,7 @@ SUDDEN = re.compile(
     r"\b(sudden|suddenly|all at once|out of nowhere|out of the blue|thunderclap|worst|explod\w*|"
     r"came on fast|came on quick\w*|within seconds|in seconds|like being hit|hit me like|like a bomb|"
     r"never had (?:one|a headache|anything|a head ache)? ?(?:like|this bad|so bad)|instantly|10/10|10 out of 10|"
-    r"in a (?:split )?second|in an instant|like a bolt)\b"
+    r"in a (?:split )?second|in an instant|like a bolt|bang|firework\w*|went off|something (?:go|went) pop)\b"
 )
 NOT_GRADUAL = re.compile(r"\b(?:not|was not|wasn't|never) (?:gradual|gradually|slow|slowly)\b")
 OTHER_PERSON = re.compile(
@@ -37,6 +37,20 @@ def headache_onset(sentence: str) -> bool | None:
 
 def about_someone_else(sentence: str) -> bool:
     return bool(OTHER_PERSON.search(sentence.lower()))
+
+
+# the one with the signs is said not to be a patient: "she's not the one on treatment, I am",
+# "my daughter is 8 and not on any medicine", "wrong chat, nothing about me"
+NOT_THE_PATIENT = re.compile(
+    r"\b(not the one (?:on|having|getting|receiving) (?:the |any )?(?:treatment|lemtrada|alemtuzumab|infusions?|drip)"
+    r"|(?:is|are) not on (?:any |the )?(?:medicine|medication|medications|meds|treatment|lemtrada|alemtuzumab)"
+    r"|not (?:taking|having|on) (?:any )?(?:medicine|medication|medications|meds|treatment|lemtrada)"
+    r"|nothing (?:to do with|about) me|wrong chat)\b"
+)
+
+
+def not_the_patient(text: str) -> bool:
+    return bool(NOT_THE_PATIENT.search(text.lower()))
 
 
 LONG_STANDING = re.compile(

@@ -37,7 +37,8 @@ DURING = re.compile(
 )
 DURING_SIMPLE = re.compile(r"\b(at the infusion (?:center|centre|clinic|suite)|on the drip|hooked up)\b")
 DAY_OF_COURSE = re.compile(
-    rf"\bday {_NUM}(?:/\d| of \d| out of \d)? (?:of|in) (?:my |the |this |our )?(?:(?:first|second|third|1st|2nd|3rd|next|last) )?"
+    rf"\bday {_NUM}(?:/\d| of \d| out of \d)? (?:of|in) (?:my |the |this |our |his |her |their |[a-z]+'s )?"
+    r"(?:(?:first|second|third|1st|2nd|3rd|next|last) )?(?:\d+[ -]day )?"
     r"(?:course|treatment|infusions?|round|cycle|lemtrada)\b"
     rf"|\b(?:{_NUM}|\d+(?:st|nd|rd|th)) (?:day|infusion) (?:of|in) (?:my |the |this )?(?:course|treatment|round|cycle)\b"
     r"|\b(?:in the middle of|halfway through) (?:my |the )?(?:course|treatment)\b"

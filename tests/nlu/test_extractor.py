@@ -299,3 +299,59 @@ def test_a_long_denial_list_denies_every_item(extract):
 @pytest.mark.parametrize("text,days", [("vomited once. 14/12 post", 420), ("HA mild. d1 post-infusion", 1), ("rash, day 3 post", 3)])
 def test_a_nurse_notes_time_since_the_infusion(extract, text, days):
     assert extract(text).infusion.days == days
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My daughter is 8 and not on any medicine, she has a temperature of 38",
+        "My neighbour's little girl had a nosebleed on our doorstep. Sorry, wrong chat, nothing about me.",
+        "She has hives from strawberries. She's not the one on treatment, I am.",
+    ],
+)
+def test_signs_of_someone_said_not_to_be_a_patient_are_not_reported(extract, text):
+    assert present(extract(text)) == set()
+
+
+def test_a_carer_reporting_the_patient_still_counts(extract):
+    assert "fever" in present(extract("my husband has a temperature of 38.5, he had lemtrada yesterday"))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("she looked at me blankly, like she didn't understand a word I said", "trouble_understanding"),
+        ("keeps rubbing the side of her neck and wincing", "neck_pain"),
+        ("my dad just texted me saying goodbye and sorry for everything", "suicidal_thoughts"),
+        ("a scab that scabs over and opens up again every week", "nonhealing_sore"),
+        ("pink in the sink every time I brush my teeth", "bleeding_gums"),
+        ("the whole right side of me has gone pins and needles", "one_sided_weakness"),
+        ("only noises came out, I couldn't make the words", "trouble_speaking"),
+        ("the road signs suddenly doubled up", "vision_change"),
+        ("I put the kettle in the fridge and couldn't remember my own postcode", "confusion"),
+        ("it's like breathing through a straw", "trouble_breathing"),
+        ("chest feels like it's in a vice", "chest_pain"),
+        ("next thing I knew I was lying on the grass", "fainting"),
+        ("soaking a pad every half hour since this morning", "bleeding_wont_stop"),
+        ("been cutting again", "suicidal_thoughts"),
+    ],
+)
+def test_everyday_images_of_the_signs(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("Is a drooping face one of the stroke signs I'm supposed to watch for?", "stroke_suspected"),
+        ("eyes a bit blurry after the drops at the optician", "vision_change"),
+        ("tired after a long week at work, normal tired", "tiredness"),
+    ],
+)
+def test_explained_or_asked_about_signs_are_not_reported(extract, text, symptom):
+    assert symptom not in present(extract(text))
+
+
+def test_day_n_of_someone_elses_course_is_an_infusion_day(extract):
+    assert extract("Day 3 of Mum's course. She's flushed and shivering").infusion.days == 0
+    assert extract("can't get a full breath in. day 4 of my 5 day course").infusion.days == 0
