@@ -355,3 +355,13 @@ def test_explained_or_asked_about_signs_are_not_reported(extract, text, symptom)
 def test_day_n_of_someone_elses_course_is_an_infusion_day(extract):
     assert extract("Day 3 of Mum's course. She's flushed and shivering").infusion.days == 0
     assert extract("can't get a full breath in. day 4 of my 5 day course").infusion.days == 0
+
+
+@pytest.mark.parametrize("text", ["chest pain after my run", "I fainted after the gym", "chest pain running for the bus"])
+def test_exercise_never_explains_away_chest_pain_or_fainting(extract, text):
+    assert present(extract(text)) & {"chest_pain", "fainting"}
+
+
+@pytest.mark.parametrize("text,symptom", [("so tired after the gym", "tiredness"), ("out of breath sprinting for the bus", "shortness_of_breath"), ("mozzie bite itchy", "rash")])
+def test_exercise_or_a_bite_explains_ordinary_tiredness_breathlessness_and_itching(extract, text, symptom):
+    assert symptom not in present(extract(text))
