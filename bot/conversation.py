@@ -32,7 +32,7 @@ class TriageState:
 
 @dataclass
 class Turn:
-    kind: str  # "question", "advice", "ask_symptoms", "anything_else", or "hypothetical"
+    kind: str  # "question", "advice", "ask_symptoms", "anything_else" or "hypothetical"
     assessment: Assessment | None = None
     question: str | None = None
     question_text: str | None = None
