@@ -92,7 +92,11 @@ SCHEMAS = {
     "Source": {
         "type": "object", "required": ["id", "document", "ref"],
         "properties": {
-            "id": {"type": "string"}, "document": {"type": "string", "enum": ["seed", "label"]},
+            "id": {"type": "string"}, "document": {
+                "type": "string", "enum": ["seed", "label", "triage", "duty"],
+                "description": "seed: the drug information (line and quote); label: the prescribing information; "
+                "triage: the clinical rules of TRIAGE.md; duty: the general safety duty (crisis).",
+            },
             "ref": {"type": "string", "examples": ["seed line 23"]},
             "line": {"type": "integer"}, "quote": {"type": "string"}, "section": {"type": "string"},
         },

@@ -43,7 +43,8 @@ DAY_OF_COURSE = re.compile(
     rf"|\b(?:{_NUM}|\d+(?:st|nd|rd|th)) (?:day|infusion) (?:of|in) (?:my |the |this )?(?:course|treatment|round|cycle)\b"
     r"|\b(?:in the middle of|halfway through) (?:my |the )?(?:course|treatment)\b"
 )
-DAY_N = re.compile(rf"\b(?:on )?day {_NUM}\b")
+DAY_N = re.compile(rf"\b(?:on )?day {_NUM}(?: post| after)?\b")
+BARE_DAY_N = re.compile(rf"(?:on )?day {_NUM}")  # without "post" / "after": maybe a day of the course
 AGO = re.compile(
     rf"\b{_NUM} (hours?|days?|nights?|weeks?|fortnights?|months?|years?) (?:ago|back|since|after|post|before now|later)\b"
     r"|\b(hours?|days?|weeks?|months?|years?) ago\b"
@@ -207,6 +208,10 @@ def infusion_time(text: str, today: dt.date | None = None, answering: bool = Fal
     said_day = int(said.group(1)) if said else None
     for sentence in _sentences(text):
         candidates = _candidates(sentence, today, answering, said_day)
+        # a bare "day 5" may be a day of the course: any other time said in the sentence wins
+        # ("Day 5, my last infusion day, was the day before yesterday")
+        clearer = [c for c in candidates if not BARE_DAY_N.fullmatch(c[2])]
+        candidates = clearer or candidates
         if not candidates:
             continue
         lower = sentence.lower()

@@ -7,14 +7,14 @@ from triage_eval_loader import triage_eval
 
 SETS = ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10"]
 # the newer development sets, written after the rounds of fixes: not every case is fixed yet
-# (dev9 and dev13 each keep one missed emergency whose grammar the readers miss) and their
+# (dev9 keeps one missed emergency whose grammar the readers miss) and their
 # chit-chat is the classifier's to recognise (measured over REST, not in-process), so each
 # must not fall below the figures it reached
 NEWEST_FLOOR = {
     "dev9": {"emergency_recall": 0.98, "under_triage": 0.006, "exact_level": 0.99, "category_hit": 0.99},
     "dev11": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.955, "category_hit": 0.99},
     "dev12": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.985, "category_hit": 0.99},
-    "dev13": {"emergency_recall": 0.98, "under_triage": 0.007, "exact_level": 0.96, "category_hit": 0.99},
+    "dev13": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.965, "category_hit": 0.99},
     "dev14": {"emergency_recall": 1.0, "under_triage": 0.007, "exact_level": 0.955, "category_hit": 0.975},
     "dev15": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.945, "category_hit": 0.99},
     "dev16": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.97, "category_hit": 0.99},

@@ -60,3 +60,12 @@ def test_the_extractor_reads_an_answer_time_like_the_full_extraction():
     extractor = default_extractor()
     for text in ["yesterday", "10", "3 weeks", "not sure", "during the drip"]:
         assert extractor.answer_time(text, today=THURSDAY) == extractor.extract(text, today=THURSDAY, answering=True).infusion
+
+
+def test_a_bare_day_n_gives_way_to_any_other_time_in_the_sentence():
+    from bot.nlu.time_expressions import infusion_time
+
+    said = infusion_time("Day 5, my last infusion day, was the day before yesterday.")
+    assert said.days == 2
+    assert infusion_time("rash, day 3 post").days == 3  # "post": days since the infusion
+    assert infusion_time("day 4 of treatment, rash since this morning").days == 0

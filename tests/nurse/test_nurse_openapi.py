@@ -53,3 +53,11 @@ def test_recorded_calls_errors_and_the_queue_match_the_schema(service):
     assert request_schema.is_valid({"text": "x", "days_since_infusion": 3, "case_id": "a-1"})
     assert not request_schema.is_valid({"text": "x", "days_since_infusion": -1})
     assert not request_schema.is_valid({"days_since_infusion": 3})
+
+
+def test_every_source_document_of_the_knowledge_is_in_the_schema():
+    from bot.channels.nurse_openapi import openapi
+    from bot.triage.knowledge import default_knowledge
+
+    allowed = set(openapi()["components"]["schemas"]["Source"]["properties"]["document"]["enum"])
+    assert {src["document"] for src in default_knowledge().sources.values()} <= allowed
