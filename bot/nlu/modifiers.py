@@ -96,27 +96,23 @@ def reported_as_own(text: str) -> bool:
 # a word asked about, not a report: "what does petechiae mean?", "what is a thunderclap
 # headache?", "does a fever count as an infusion reaction?", "if my face ever drooped, ..."
 _PERSONAL = re.compile(r"\b(?:i|me|my|mine|he|she|his|her|him|we|our|they|their|it|this|that|when|since)\b")
+# (pattern, the part made hypothetical: the term or the whole question, whether a personal word
+# in the term makes it a report after all: "what does it mean when my gums bleed")
 ASKED_ABOUT = [
-    re.compile(r"\bwhat (?:does|do|did) (?P<term>[^?.!]{1,60}?) (?:actually |really |exactly )?(?:mean|stand for)\b"),
-    re.compile(r"\b(?:what is|what's|what are) (?:meant by |the meaning of |the difference between )?(?P<term>[^?.!,]{1,50})\?"),
-    re.compile(r"\b(?:explain|tell me) what (?:[^?.!]{0,40}) (?:meant|means) by (?P<term>[^?.!]{1,50})"),
-]
-# ... and these make the whole question hypothetical, both sides of "count as" included
-ASKED_ABOUT_WHOLE = [
-    re.compile(r"\b(?:does|do|would|is|are) (?:a |an |the )(?P<term>[^?.!,]{1,40}?) (?:count as|counted as|considered|classed as)[^?.!]*"),
-    re.compile(r"\bif (?:my|his|her|i|he|she|someone|you|your) (?P<term>[^?.!]{1,50}?)\bever\b[^?.!]*"),
+    (re.compile(r"\bwhat (?:does|do|did) (?P<term>[^?.!]{1,60}?) (?:actually |really |exactly )?(?:mean|stand for)\b"), "term", True),
+    (re.compile(r"\b(?:what is|what's|what are) (?:meant by |the meaning of |the difference between )?(?P<term>[^?.!,]{1,50})\?"), "term", True),
+    (re.compile(r"\b(?:explain|tell me) what (?:[^?.!]{0,40}) (?:meant|means) by (?P<term>[^?.!]{1,50})"), "term", True),
+    # both sides of "count as"
+    (re.compile(r"\b(?:does|do|would|is|are) (?:a |an |the )(?P<term>[^?.!,]{1,40}?) (?:count as|counted as|considered|classed as)[^?.!]*"), 0, True),
+    (re.compile(r"\bif (?:my|his|her|i|he|she|someone|you|your) (?P<term>[^?.!]{1,50}?)\bever\b[^?.!]*"), 0, False),
 ]
 
 
 def terms_asked_about(text: str) -> list[tuple[int, int]]:
     """Character spans of the text that name a sign only to ask about it."""
     lower, spans = text.lower(), []
-    for pattern in ASKED_ABOUT:
+    for pattern, part, personal_is_report in ASKED_ABOUT:
         for m in pattern.finditer(lower):
-            if not _PERSONAL.search(m.group("term")):
-                spans.append((m.start("term"), m.end("term")))
-    for pattern in ASKED_ABOUT_WHOLE:
-        for m in pattern.finditer(lower):
-            if pattern is ASKED_ABOUT_WHOLE[1] or not _PERSONAL.search(m.group("term")):
-                spans.append((m.start(), m.end()))
+            if not (personal_is_report and _PERSONAL.search(m.group("term"))):
+                spans.append(m.span(part))
     return spans

@@ -107,12 +107,11 @@ def _sudden_onset(findings: list[Finding], context: Context) -> bool | None:
     return None
 
 
-def _rule_applies(rule: Rule, present: set[str], facts: dict, kb: Knowledge, asked: tuple = ()) -> bool:
+def _rule_applies(rule: Rule, present: set[str], facts: dict, kb: Knowledge, waiting_for_time: bool) -> bool:
     if not all(group & present for group in rule.groups):
         return False
     days = facts["days_since_infusion"]
-    waiting = days is None and _can_ask("days_since_infusion", asked)
-    if (rule.ask_time_first and waiting) or (rule.until_time_asked and not waiting):
+    if (rule.ask_time_first and waiting_for_time) or (rule.until_time_asked and not waiting_for_time):
         return False
     if rule.window and days is not None and days > kb.windows[rule.window]:
         return False
@@ -131,12 +130,13 @@ def _rule_applies(rule: Rule, present: set[str], facts: dict, kb: Knowledge, ask
     return True
 
 
-def _can_ask(fact: str, asked: tuple) -> bool:
-    return fact not in asked and len(asked) < MAX_QUESTIONS
-
-
 def _matching(present: set[str], facts: dict, kb: Knowledge, asked: tuple = ()) -> list[Rule]:
-    return [r for r in kb.rules if _rule_applies(r, present, facts, kb, asked)]
+    """`asked`: the questions already asked; while the time is unknown and its question can
+    still be asked, the rules marked ask_time_first wait for the answer."""
+    waiting_for_time = (
+        facts["days_since_infusion"] is None and "days_since_infusion" not in asked and len(asked) < MAX_QUESTIONS
+    )
+    return [r for r in kb.rules if _rule_applies(r, present, facts, kb, waiting_for_time)]
 
 
 def _level(rules: Iterable[Rule]) -> str:

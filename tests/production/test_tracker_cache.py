@@ -21,6 +21,11 @@ def store_at(path) -> TriageTrackerStore:
     return TriageTrackerStore(Domain.load(str(ROOT / "domain.yml")), dialect="sqlite", db=str(path))
 
 
+def said(tracker) -> list[str]:
+    """What the person wrote in the conversation, in order."""
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
 def turn(tracker, text):
     tracker.update(UserUttered(text, {"name": "report_symptoms", "confidence": 1.0}))
     tracker.update(ActionExecuted("action_listen"))
@@ -33,7 +38,7 @@ def test_the_saved_conversation_comes_back_from_memory_with_its_events(tmp_path)
     run(store.save(tracker))
     again = run(store.retrieve("p1"))
     assert again is tracker
-    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["my gums bleed"]
+    assert said(again) == ["my gums bleed"]
 
 
 def test_another_writer_or_an_unsaved_change_makes_it_read_the_database(tmp_path):
@@ -47,10 +52,10 @@ def test_another_writer_or_an_unsaved_change_makes_it_read_the_database(tmp_path
     run(second.save(other))
     seen = run(first.retrieve("p2"))
     assert seen is not tracker
-    assert [e.text for e in seen.events if isinstance(e, UserUttered)] == ["I have a fever", "and a rash now"]
+    assert said(seen) == ["I have a fever", "and a rash now"]
     # a turn that failed before saving left events only in memory: they are not handed back
     turn(seen, "never saved")
-    assert "never saved" not in [e.text for e in run(first.retrieve("p2")).events if isinstance(e, UserUttered)]
+    assert "never saved" not in said(run(first.retrieve("p2")))
 
 
 def test_deleted_conversations_are_not_served_from_memory(tmp_path):
@@ -73,7 +78,7 @@ def test_a_new_session_is_read_from_the_database(tmp_path):
     turn(tracker, "new session")
     run(store.save(tracker))
     again = run(store.retrieve("p4"))
-    texts = [e.text for e in again.events if isinstance(e, UserUttered)]
+    texts = said(again)
     assert texts == ["new session"]  # only the current session, as Rasa's own store gives
 
 
@@ -147,7 +152,7 @@ def test_a_turn_on_a_remembered_conversation_asks_one_question_before_its_insert
     assert len(inserts) == 2  # the user's message and the listen action
     # what was appended is exactly what Rasa's own store reads back
     fresh = run(store_at(path).retrieve("p6"))
-    assert [e.text for e in fresh.events if isinstance(e, UserUttered)] == ["first", "second"]
+    assert said(fresh) == ["first", "second"]
     assert len(fresh.events) == len(run(store.retrieve("p6")).events)
 
 
@@ -162,7 +167,7 @@ def test_a_conversation_read_from_the_database_is_remembered_from_that_read(tmp_
     assert run(reader.retrieve("p7")) is first
     turn(first, "answered here")
     run(reader.save(first))
-    assert [e.text for e in run(writer.retrieve("p7")).events if isinstance(e, UserUttered)] == [
+    assert said(run(writer.retrieve("p7"))) == [
         "written by another replica",
         "answered here",
     ]
@@ -180,4 +185,4 @@ def test_many_remembered_turns_store_every_event_once(tmp_path):
         stored = connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = 'p8'")).scalar()
     assert stored == len(tracker.events) == 1 + 60  # the new tracker's first listen, then 30 turns
     fresh = run(store_at(path).retrieve("p8"))
-    assert [e.text for e in fresh.events if isinstance(e, UserUttered)] == [f"message {n}" for n in range(30)]
+    assert said(fresh) == [f"message {n}" for n in range(30)]
