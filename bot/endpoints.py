@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.layout import Layout, LayoutError
+from bot.layout import Layout
 
 
 def endpoints(layout: Layout) -> dict:
@@ -61,19 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="check that PostgreSQL / Redis can be reached first")
     parser.add_argument("--create-db", action="store_true", help="with --check: create the PostgreSQL database if missing")
     args = parser.parse_args(argv)
-    try:
-        layout = Layout.from_env()
-    except LayoutError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    if args.check:
-        from bot.preflight import problems
+    from bot.preflight import checked_layout
 
-        found = problems(layout, create_db=args.create_db)
-        if found:
-            for problem in found:
-                print(f"error: {problem}", file=sys.stderr)
-            return 2
+    layout = checked_layout(check=args.check, create_db=args.create_db)
+    if layout is None:
+        return 2
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(layout))

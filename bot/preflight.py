@@ -94,21 +94,29 @@ def problems(layout: Layout, create_db: bool = False) -> list[str]:
     return [p for p in found if p]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.preflight", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--create-db", action="store_true", help="create the PostgreSQL database if missing")
-    args = parser.parse_args(argv)
+def checked_layout(check: bool = True, create_db: bool = False) -> Layout | None:
+    """The layout the environment chooses, its services tested when `check`; None after one
+    printed line per problem (a bad variable, a service that cannot be reached)."""
     try:
         layout = Layout.from_env()
     except LayoutError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    found = problems(layout, create_db=args.create_db)
+        return None
+    found = problems(layout, create_db=create_db) if check else []
     for problem in found:
         print(f"error: {problem}", file=sys.stderr)
-    if not found:
-        print(f"==> services reachable: {layout.describe()}")
-    return 2 if found else 0
+    return None if found else layout
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.preflight", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--create-db", action="store_true", help="create the PostgreSQL database if missing")
+    args = parser.parse_args(argv)
+    layout = checked_layout(create_db=args.create_db)
+    if layout is None:
+        return 2
+    print(f"==> services reachable: {layout.describe()}")
+    return 0
 
 
 if __name__ == "__main__":
