@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import hashlib
 import json
 import logging
 import os
@@ -44,6 +43,7 @@ from sanic.response import HTTPResponse
 from bot import rasa_speedups
 from bot.channels import sms_keywords as fixed_answers
 from bot.channels.patient_text import clean, neutralise, offered_to, without_command_intent
+from bot.log_privacy import tag as sender_tag
 from bot.settings import clinic_settings
 from bot.tracker_store import describe_error
 
@@ -130,10 +130,6 @@ def _guard_tracker_store(agent: Any) -> None:
         store._on_tracker_store_error = _store_failed
 
 
-def _tag(sender: str) -> str:
-    return hashlib.sha256(sender.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-
-
 class BadRequest(ValueError):
     pass
 
@@ -191,7 +187,7 @@ class SafeRestInput(InputChannel):
         collector = CollectingOutputChannel()
         failures: list = []
         token = _failures.set(failures)
-        tag = _tag(sender)
+        tag = sender_tag(sender)
         try:
             await asyncio.wait_for(self._turn(text, command, sender, collector, on_new_message, agent), self.limits.turn_timeout)
         except asyncio.TimeoutError:
