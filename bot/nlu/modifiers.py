@@ -7,10 +7,11 @@ import re
 
 NOT_SUDDEN = re.compile(
     r"\b(not (?:sudden|suddenly|that bad|too bad|severe|bad)|mild|slight|dull|gradual|gradually|slowly|"
-    r"usual|normal|typical|little|minor|crept up|on and off|comes and goes|same as always|tension)\b"
+    r"usual|(?<!is it )(?<!is this )(?<!is that )(?<!it is )normal|typical|little|minor|crept up|on and off|comes and goes|"
+    r"same as always|tension)\b"
 )
 SUDDEN = re.compile(
-    r"\b(sudden|suddenly|all at once|out of nowhere|out of the blue|thunderclap|worst|explod\w*|"
+    r"\b(sudden|suddenly|all at once|out of nowhere|out of no where|out of the blue|zero to (?:ten|10)|0 to 10|thunderclap|worst|explod\w*|"
     r"came on fast|came on quick\w*|within seconds|in seconds|like being hit|hit me like|like a bomb|"
     r"never had (?:one|a headache|anything|a head ache)? ?(?:like|this bad|so bad)|instantly|10/10|10 out of 10|"
     r"in a (?:split )?second|in an instant|like a bolt|bang|firework\w*|went off|something (?:go|went) pop)\b"
