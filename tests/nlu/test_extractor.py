@@ -365,3 +365,34 @@ def test_exercise_never_explains_away_chest_pain_or_fainting(extract, text):
 @pytest.mark.parametrize("text,symptom", [("so tired after the gym", "tiredness"), ("out of breath sprinting for the bus", "shortness_of_breath"), ("mozzie bite itchy", "rash")])
 def test_exercise_or_a_bite_explains_ordinary_tiredness_breathlessness_and_itching(extract, text, symptom):
     assert symptom not in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("strong pain in the breast since this morning", "chest_pain"),
+        ("my chest is paining me a lot", "chest_pain"),
+        ("the back of my neck is paining since two days", "neck_pain"),
+        ("I cannae get my words oot", "trouble_speaking"),
+        ("she cyaan ketch her breath", "shortness_of_breath"),
+        ("my father lost his conscious at the table", "fainting"),
+        ("in the mirror one side is lower than the other", "face_drooping"),
+        ("my head is turning all day", "dizziness"),
+        ("urine is coming very less since 3 days", "urine_amount_change"),
+        ("nurse: new disorientation to time and place", "confusion"),
+        ("his neck is hard and he has fever", "stiff_neck"),
+        ("I think all the time to kill me", "suicidal_thoughts"),
+        ("she feels she is a burden on the family", "suicidal_thoughts"),
+        ("I had dark thoughts of doing away with myself", "suicidal_thoughts"),
+        ("the left half of the screen just isn't there", "vision_change"),
+        ("my balance just went and I can't trust my legs", "loss_of_balance"),
+        ("I felt like I might swoon", "feeling_faint"),
+    ],
+)
+def test_second_language_and_dialect_wordings(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+def test_dialect_words_do_not_take_over_ordinary_ones(extract):
+    assert "loss_of_balance" not in present(extract("I am so restless I can't sit still"))
+    assert "cyan" in default_extractor().normalise("my lips went cyan").text
