@@ -18,7 +18,7 @@ SUDDEN = re.compile(
 )
 NOT_GRADUAL = re.compile(r"\b(?:not|was not|wasn't|never) (?:gradual|gradually|slow|slowly)\b")
 OTHER_PERSON = re.compile(
-    r"\b(my (?:wife|husband|partner|son|daughter|mom|mum|mother|dad|father|brother|sister|child|kid|"
+    r"\b(my (?:[a-z]+ )?(?:wife|husband|partner|son|daughter|mom|mum|mother|dad|father|brother|sister|child|kid|"
     r"boyfriend|girlfriend|friend|grandma|grandmother|grandpa|grandfather|aunt|uncle|neighbou?r|patient|"
     r"spouse|fiance|fiancee)|he|she|him|his|her|they|their|the patient|the caller|caller|patient)\b"
 )
@@ -44,8 +44,8 @@ def about_someone_else(sentence: str) -> bool:
 # "my daughter is 8 and not on any medicine", "wrong chat, nothing about me"
 NOT_THE_PATIENT = re.compile(
     r"\b(not the one (?:on|having|getting|receiving) (?:the |any )?(?:treatment|lemtrada|alemtuzumab|infusions?|drip)"
-    r"|(?:is|are) not on (?:any |the )?(?:medicine|medication|medications|meds|treatment|lemtrada|alemtuzumab)"
-    r"|not (?:taking|having|on) (?:any )?(?:medicine|medication|medications|meds|treatment|lemtrada)"
+    r"|(?:is|are|'s|’s|has|have) (?:not|never) (?:been )?on (?:any |the )?(?:medicine|medication|medications|meds|treatment|lemtrada|alemtuzumab|drugs|of these drugs|anything)"
+    r"|not (?:taking|having|on) (?:any )?(?:medicine|medication|medications|meds|treatment|lemtrada|anything)"
     r"|nothing (?:to do with|about) me|wrong chat)\b"
 )
 
@@ -106,6 +106,13 @@ ASKED_ABOUT = [
     # both sides of "count as"
     (re.compile(r"\b(?:does|do|would|is|are) (?:a |an |the )(?P<term>[^?.!,]{1,40}?) (?:count as|counted as|considered|classed as)[^?.!]*"), 0, True),
     (re.compile(r"\bif (?:my|his|her|i|he|she|someone|you|your) (?P<term>[^?.!]{1,50}?)\bever\b[^?.!]*"), 0, False),
+    # a sign of anyone at all: "what does it mean if your face droops?", "when you get a fever"
+    # ("if anyone had mentioned my skin looks jaundiced" stays a report)
+    (re.compile(r"\b(?:if|when) (?:you|your|you're|a person|people) (?P<term>[^?.!,;]{1,60})"), 0, False),
+    (re.compile(r"\bwhat (?:does|do|would|should) (?P<term>[^?.!]{1,50}?) (?:actually |really |exactly )?(?:look|feel|sound) like\b"), "term", True),
+    # what the medicine may do: "does lemtrada cause strokes?", "could it give me shingles?"
+    (re.compile(r"\b(?:does|do|can|could|will|would|might) (?:lemtrada|alemtuzumab|this drug|the drug|this medicine|the medicine|"
+                r"this treatment|the treatment|the infusions?|it) (?:cause|give (?:you|me|people)|lead to|increase|raise|bring on) (?P<term>[^?.!]{1,50})"), 0, False),
 ]
 
 

@@ -20,6 +20,14 @@ NEWEST_FLOOR = {
     "dev16": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.97, "category_hit": 0.99},
     "dev17": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.96, "category_hit": 0.99},
     "dev18": {"emergency_recall": 1.0, "under_triage": 0.012, "exact_level": 0.96, "category_hit": 0.975},
+    # written blind this session: an examiner's mix, second-language and dialect writers (two
+    # sets), easy-to-miss emergencies, the no-alarm side, a safety officer's acceptance mix
+    "dev19": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.955, "category_hit": 0.99},
+    "dev20": {"emergency_recall": 0.97, "under_triage": 0.04, "exact_level": 0.925, "category_hit": 0.98},
+    "dev21": {"emergency_recall": 0.98, "under_triage": 0.03, "exact_level": 0.955, "category_hit": 0.98},
+    "dev22": {"emergency_recall": 1.0, "under_triage": 0.02, "exact_level": 0.82, "category_hit": 0.99},
+    "dev23": {"emergency_recall": 0.97, "under_triage": 0.045, "exact_level": 0.92, "category_hit": 0.92},
+    "dev24": {"emergency_recall": 1.0, "under_triage": 0.007, "exact_level": 0.96, "category_hit": 0.98},
 }
 HELD_OUT_FLOOR = {"emergency_recall": 0.97, "under_triage": 0.04, "exact_level": 0.94, "category_hit": 0.95}
 

@@ -396,3 +396,29 @@ def test_second_language_and_dialect_wordings(extract, text, symptom):
 def test_dialect_words_do_not_take_over_ordinary_ones(extract):
     assert "loss_of_balance" not in present(extract("I am so restless I can't sit still"))
     assert "cyan" in default_extractor().normalise("my lips went cyan").text
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("What does it mean if your face droops? Just reading the leaflet", "face_drooping"),
+        ("what does foamy urine actually look like?", "foamy_urine"),
+        ("does lemtrada cause strokes?", "stroke_suspected"),
+        ("My teenage daughter has a sore throat. She's not on any treatment, I am.", "sore_throat"),
+        ("my husband has man flu, he's not on anything", "flu_like"),
+    ],
+)
+def test_signs_of_anyone_or_of_someone_untreated_are_not_reports(extract, text, symptom):
+    assert symptom not in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("the pharmacist asked if anyone had mentioned that my skin looks jaundiced", "jaundice"),
+        ("she has been on lemtrada since 2020 and her face is drooping", "face_drooping"),
+        ("my eldest son's face is drooping", "face_drooping"),
+    ],
+)
+def test_reports_near_those_words_stay_reports(extract, text, symptom):
+    assert symptom in present(extract(text))
