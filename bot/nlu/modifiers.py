@@ -106,9 +106,12 @@ ASKED_ABOUT = [
     # both sides of "count as"
     (re.compile(r"\b(?:does|do|would|is|are) (?:a |an |the )(?P<term>[^?.!,]{1,40}?) (?:count as|counted as|considered|classed as)[^?.!]*"), 0, True),
     (re.compile(r"\bif (?:my|his|her|i|he|she|someone|you|your) (?P<term>[^?.!]{1,50}?)\bever\b[^?.!]*"), 0, False),
-    # a sign of anyone at all: "what does it mean if your face droops?", "when you get a fever"
-    # ("if anyone had mentioned my skin looks jaundiced" stays a report)
-    (re.compile(r"\b(?:if|when) (?:you|your|you're|a person|people) (?P<term>[^?.!,;]{1,60})"), 0, False),
+    # a sign of anyone at all, inside an information question: "what does it mean if your face
+    # droops?", "what should I do when you get a fever?" ("is it normal if you get chest pain"
+    # and "if anyone had mentioned my skin looks jaundiced" stay reports)
+    (re.compile(r"\b(?:what (?:does it|would it|does that|would that) mean|what happens|what (?:should|do|would|can) (?:i|we|you|they) do|"
+                r"who (?:do|should) (?:i|we|you) call|how (?:do|would|can|will) (?:i|we|you) (?:know|tell)) "
+                r"(?:if|when) (?:you|your|you're|a person|people|someone) (?P<term>[^?.!,;]{1,60})"), "term", False),
     (re.compile(r"\bwhat (?:does|do|would|should) (?P<term>[^?.!]{1,50}?) (?:actually |really |exactly )?(?:look|feel|sound) like\b"), "term", True),
     # what the medicine may do: "does lemtrada cause strokes?", "could it give me shingles?"
     (re.compile(r"\b(?:does|do|can|could|will|would|might) (?:lemtrada|alemtuzumab|this drug|the drug|this medicine|the medicine|"
