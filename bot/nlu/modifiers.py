@@ -14,7 +14,12 @@ SUDDEN = re.compile(
     r"\b(sudden|suddenly|all at once|out of nowhere|out of no where|out of the blue|zero to (?:ten|10)|0 to 10|thunderclap|worst|explod\w*|"
     r"came on fast|came on quick\w*|within seconds|in seconds|like being hit|hit me like|like a bomb|"
     r"never had (?:one|a headache|anything|a head ache)? ?(?:like|this bad|so bad)|instantly|10/10|10 out of 10|"
-    r"in a (?:split )?second|in an instant|like a bolt|bang|firework\w*|went off|something (?:go|went) pop)\b"
+    r"in a (?:split )?second|in an instant|like a bolt|bang|firework\w*|went off|something (?:go|went) pop|"
+    # second-language wordings: "it come one time very fast", "all in one time, like a thunder fell",
+    # "never have pain like this before", "like somebody hit with the hammer"
+    r"(?:all )?(?:in|at) one time|(?:came|come|comes|coming) (?:on )?(?:one time )?(?:very |so |really )?fast|"
+    r"never (?:have|had|felt|get|got) (?:a |any )?pain like|like (?:a )?thunder\w*|"
+    r"like (?:somebody|someone|somebody's|someone's) (?:hit|hitting|struck|smashed))\b"
 )
 NOT_GRADUAL = re.compile(r"\b(?:not|was not|wasn't|never) (?:gradual|gradually|slow|slowly)\b")
 OTHER_PERSON = re.compile(

@@ -197,8 +197,24 @@ def _clause_index(sentence: str):
     return lambda position: sum(b <= position for b in breaks)
 
 
+# "honestly I can't remember, a while ago?": a vague time from someone who says they do not
+# know is no time at all (the rules then treat it as unknown, which escalates)
+UNSURE = re.compile(
+    r"\b(?:can ?not remember|can't remember|cannot remember|do not know|don't know|dont know|not sure|no idea|"
+    r"unsure|forget|forgot|forgotten)\b(?!\s+(?:if|whether|why|what|how|it|that)\b)"
+)
+VAGUE = re.compile(r"\b(?:ages|a long time|long time|a while|months)\b")
+
+
 def infusion_time(text: str, today: dt.date | None = None, answering: bool = False) -> InfusionTime | None:
     """The time since the last infusion that the text gives, or None."""
+    found = _infusion_time(text, today, answering)
+    if found is not None and VAGUE.fullmatch(found.text.lower().removesuffix(" ago")) and UNSURE.search(text.lower()):
+        return None
+    return found
+
+
+def _infusion_time(text: str, today: dt.date | None, answering: bool) -> InfusionTime | None:
     today = today or dt.date.today()
     if answering:
         bare = BARE_NUMBER.match(text.lower())

@@ -422,3 +422,78 @@ def test_signs_of_anyone_or_of_someone_untreated_are_not_reports(extract, text, 
 )
 def test_reports_near_those_words_stay_reports(extract, text, symptom):
     assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("my wife wants to say spoon and she says some other thing", "trouble_speaking"),
+        ("his tongue has gone heavy since lunch", "trouble_speaking"),
+        ("she is talking in broken sentences and hunting for the words", "trouble_speaking"),
+        ("the right half of my body I can not feel at all", "one_sided_weakness"),
+        ("my right hand does not close properly since this morning", "one_sided_weakness"),
+        ("the corner of his mouth is bending to one side", "face_drooping"),
+        ("when she smiles the right side does not go up", "face_drooping"),
+        ("my father does not understand what we tell him", "trouble_understanding"),
+        ("granny keeps looking at us like we are strangers", "confusion"),
+        ("my right eye no dey see well", "vision_change"),
+        ("the lamp, I am seeing it as two", "vision_change"),
+        ("since breakfast my balance is lost", "loss_of_balance"),
+        ("he keeps leaning over to the left when he walks", "loss_of_balance"),
+        ("my throat it closes when I try to swallow", "swelling_face_throat"),
+        ("her lip dem swell up", "swelling_face_throat"),
+        ("my tong is swelling", "swelling_face_throat"),
+        ("there is a whistle in my chest with every breath", "trouble_breathing"),
+        ("the air does not go in properly", "trouble_breathing"),
+        ("I no can breathe", "trouble_breathing"),
+        ("everything went grey before my eyes", "feeling_faint"),
+        ("my aunt past out in the kitchen", "fainting"),
+        ("I get thoughts to jump from the bridge", "suicidal_thoughts"),
+        ("my life has no meaning now", "suicidal_thoughts"),
+        ("his note says good bye to all of us", "suicidal_thoughts"),
+        ("the tablets are laid out on my bed", "suicidal_thoughts"),
+        ("the head has a very strong pain", "headache"),
+        ("38.6 and shivering", "fever"),
+        ("the back of my nape is sore", "neck_pain"),
+        ("when I wee it stabs like a needle", "painful_urination"),
+        ("her period is coming double than normal", "heavy_periods"),
+        ("a scaly patch on my arm keeps changing shape", "skin_change"),
+    ],
+)
+def test_word_for_word_second_language_and_phone_wordings(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom,present_",
+    [
+        # a nurse's "+" marks a sign as present: it ends the denials before it
+        ("denies fever, denies rash, + nosebleeds x2 days", "nosebleed", True),
+        ("denies fever, denies rash, + nosebleeds x2 days", "fever", False),
+        # pressing "without effect" is no denial of the soaked towel
+        ("nosebleed, pressure w/o effect, soaked a towel", "bleeding_wont_stop", True),
+        # "no can" / "no fit" is "cannot", not a denial
+        ("my son no fit talk well", "trouble_speaking", True),
+    ],
+)
+def test_nurse_plus_and_second_language_negatives(extract, text, symptom, present_):
+    assert (symptom in present(extract(text))) is present_
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my head pain come one time very fast",
+        "the headache started all in one time, like a thunder",
+        "my head is hurting, I never have pain like this",
+        "head pain like someone hit me with a brick",
+    ],
+)
+def test_second_language_sudden_headache(extract, text):
+    headache = [f for f in extract(text).findings if f.symptom == "headache"]
+    assert headache and headache[0].sudden_onset is True
+
+
+def test_gums_bleeding_continuously_or_still_coming_is_bleeding_that_will_not_stop(extract):
+    assert {"bleeding_gums", "still_bleeding"} <= present(extract("my gums have bled continuously since lunch"))
+    assert {"nosebleed", "still_bleeding"} <= present(extract("nosebleed, I pinch it but still it is coming"))

@@ -69,3 +69,18 @@ def test_a_bare_day_n_gives_way_to_any_other_time_in_the_sentence():
     assert said.days == 2
     assert infusion_time("rash, day 3 post").days == 3  # "post": days since the infusion
     assert infusion_time("day 4 of treatment, rash since this morning").days == 0
+
+
+@pytest.mark.parametrize(
+    "text,days",
+    [
+        ("honestly I can't remember, a while ago?", None),  # a vague time from someone unsure: unknown
+        ("no idea, ages ago", None),
+        ("a while ago", 60),
+        ("not sure, 3 weeks ago", 21),  # a real time stays, however unsure
+        ("months ago, not sure if it matters", 60),  # unsure about something else
+    ],
+)
+def test_a_vague_time_from_someone_who_does_not_know_is_unknown(text, days):
+    found = infusion_time(text, today=THURSDAY, answering=True)
+    assert (found.days if found else None) == days
