@@ -49,7 +49,7 @@ def about_someone_else(sentence: str) -> bool:
 # "my daughter is 8 and not on any medicine", "wrong chat, nothing about me"
 NOT_THE_PATIENT = re.compile(
     r"\b(not the one (?:on|having|getting|receiving) (?:the |any )?(?:treatment|lemtrada|alemtuzumab|infusions?|drip)"
-    r"|(?:is|are|'s|’s|has|have) (?:not|never) (?:been )?on (?:any |the )?(?:medicine|medication|medications|meds|treatment|lemtrada|alemtuzumab|drugs|of these drugs|anything)"
+    r"|(?:is|are|'s|’s|has|have) (?:not|never) (?:been )?on (?:any |the )?(?:ms |other |such |similar )?(?:medicine|medication|medications|meds|treatment|lemtrada|alemtuzumab|drugs|of these drugs|anything)"
     r"|not (?:taking|having|on) (?:any )?(?:medicine|medication|medications|meds|treatment|lemtrada|anything)"
     r"|nothing (?:to do with|about) me|wrong chat)\b"
 )
@@ -79,9 +79,12 @@ def long_standing(sentence: str) -> bool:
 # a report; the person has it now
 REPORTED = re.compile(
     r"\b(?:mine|his|hers) (?:started|began|came on|has been|is)\b"
-    r"|\bi (?:have|have got|got) (?:it|this|that) (?:now|since|too|already|right now)\b"
+    r"|\bi (?:have|have got|got) (?:it|this|that|one) (?:now|since|too|already|right now)\b"
     r"|\bit (?:started|began|came on) (?:about )?(?:an hour|half an hour|\d+ (?:minutes|mins|hours|hrs)|"
     r"this morning|this afternoon|tonight|last night|yesterday|today)\b"
+    # "they told me to look out for a droopy face and my face is drooping now": a sign said to
+    # be watched for, then reported in the same breath
+    r"|\b(?:and|but) (?:now |today )?(?:my|his|her) (?:\w+ ){1,2}(?:is|are) (?:\w+ing|swollen|numb|weak|slurred|stiff|yellow|blurry|blurred)\b"
 )
 
 
@@ -120,7 +123,18 @@ ASKED_ABOUT = [
     (re.compile(r"\bwhat (?:does|do|would|should) (?P<term>[^?.!]{1,50}?) (?:actually |really |exactly )?(?:look|feel|sound) like\b"), "term", True),
     # what the medicine may do: "does lemtrada cause strokes?", "could it give me shingles?"
     (re.compile(r"\b(?:does|do|can|could|will|would|might) (?:lemtrada|alemtuzumab|this drug|the drug|this medicine|the medicine|"
-                r"this treatment|the treatment|the infusions?|it) (?:cause|give (?:you|me|people)|lead to|increase|raise|bring on) (?P<term>[^?.!]{1,50})"), 0, False),
+                r"this treatment|the treatment|the infusions?|it) (?:also )?(?:cause|give (?:you|me|people)|lead to|increase|raise|bring on|make|trigger) (?P<term>[^?.!]{1,50})"), 0, False),
+    # a question whether a sign is common or a known risk: "is a headache common after the drip?",
+    # "Is stroke a known risk with my infusion?" ("is my headache normal?" stays a report)
+    (re.compile(r"\b(?:is|are) (?:a |an |the )?(?P<term>[^?.!,]{1,40}?) (?:a |an )?(?:common|usual|known|listed|typical|rare|frequent|"
+                r"likely)\b[^?.!]*\?"), "term", True),
+    # "does that count for a stiff neck from sleeping funny?", "does that include stammering?"
+    (re.compile(r"\b(?:does|do|would|will) (?:that|this|it) (?:count for|include|cover|apply to) (?P<term>[^?.!]{1,50})\?"), "term", True),
+    # a sign someone may see, in general: "a programme about how your eyes can bulge out"
+    (re.compile(r"\b(?:how|that|whether) (?:your|people's|someone's|a person's) (?P<term>[^?.!,;]{1,40}?) (?:can|could|may|might)\b[^?.!,;]{0,40}"), 0, False),
+    # what to do on a sign, asked ahead: "the nurse asked me to message if I had any chest pain"
+    (re.compile(r"\bto (?:message|tell|call|ring|contact|phone|text|report|let (?:you|them|her|him|us) know) (?:you |them |her |him |us )?"
+                r"(?:if|when) (?:i|he|she|we|they) (?:had|have|get|got|notice|noticed|develop|developed) (?:any )?(?P<term>[^?.!,;]{1,50})"), "term", False),
 ]
 
 

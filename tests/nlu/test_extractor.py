@@ -497,3 +497,33 @@ def test_second_language_sudden_headache(extract, text):
 def test_gums_bleeding_continuously_or_still_coming_is_bleeding_that_will_not_stop(extract):
     assert {"bleeding_gums", "still_bleeding"} <= present(extract("my gums have bled continuously since lunch"))
     assert {"nosebleed", "still_bleeding"} <= present(extract("nosebleed, I pinch it but still it is coming"))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("The card says to watch for trouble speaking, does a stammer count?", "trouble_speaking"),
+        ("my leaflet told me to look out for dark urine", "dark_urine"),
+        ("is a rash common after the drip?", "rash"),
+        ("Is stroke a known risk with this medicine?", "stroke_suspected"),
+        ("does that include a stiff neck from sleeping badly?", "stiff_neck"),
+        ("a documentary on how your skin can turn yellow", "jaundice"),
+        ("the nurse asked me to ring if I had any chest pain over the weekend", "chest_pain"),
+        ("my uncle had a stroke, he's not on any MS medicine", "stroke_suspected"),
+        ("can this medicine also make shingles?", "shingles"),
+    ],
+)
+def test_signs_named_from_a_leaflet_or_asked_about_ahead_are_not_reports(extract, text, symptom):
+    assert symptom not in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("they told me to look out for a droopy face and my face is drooping now", "face_drooping"),
+        ("is my headache common? it started an hour ago", "headache"),
+        ("is a rash common after the drip? I have one now", "rash"),
+    ],
+)
+def test_a_sign_reported_next_to_such_words_stays_a_report(extract, text, symptom):
+    assert symptom in present(extract(text))
