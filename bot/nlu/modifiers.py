@@ -41,6 +41,18 @@ def headache_onset(sentence: str) -> bool | None:
     return None
 
 
+# "I have never had a headache like this": no denial, the worst one yet
+NEVER_LIKE_THIS = re.compile(
+    r"\bnever (?:ever )?(?:had|have|felt|experienced|known|get|got) (?:a |an |any |such )?(?:[a-z]+ ){0,3}?"
+    r"(?:like (?:this|it|that|this one)|this (?:bad|severe|painful|strong|much)|so bad|as bad)\b"
+)
+
+
+def never_like_this(sentence: str, start: int, end: int) -> bool:
+    """The finding starting at character `start` of the sentence lies in a "never had one like this"."""
+    return any(m.start() <= start < m.end() for m in NEVER_LIKE_THIS.finditer(sentence.lower()))
+
+
 def about_someone_else(sentence: str) -> bool:
     return bool(OTHER_PERSON.search(sentence.lower()))
 

@@ -527,3 +527,36 @@ def test_signs_named_from_a_leaflet_or_asked_about_ahead_are_not_reports(extract
 )
 def test_a_sign_reported_next_to_such_words_stays_a_report(extract, text, symptom):
     assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("he sounds like he's downed six pints and he's had nothing", "trouble_speaking"),
+        ("she's wobbling all over the place", "loss_of_balance"),
+        ("spat out the toothpaste and it was pink again", "bleeding_gums"),
+        ("I'm like a phone on 1% battery", "tiredness"),
+        ("every swallow is like swallowing razor blades", "sore_throat"),
+        ("peeing feels like passing fire", "painful_urination"),
+        ("my watch says my heart is at 130 sitting still", "racing_heartbeat"),
+        ("I'm not sure I am safe with myself tonight", "suicidal_thoughts"),
+        ("the voices tell me to jump", "suicidal_thoughts"),
+        ("I want to go to sleep and never wake again", "suicidal_thoughts"),
+        ("my leg feels like a piece of wood", "one_sided_weakness"),
+        ("the room spins when I get up", "dizziness"),
+        ("I feel like to vomit all day", "nausea"),
+        ("a lump at the side of my husband's neck", "lump"),
+    ],
+)
+def test_everyday_images_and_second_language_wordings_found_on_first_contact(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+def test_never_having_had_one_like_this_is_no_denial(extract):
+    assert "headache" in present(extract("I have never had a headache like this before"))
+    assert "chest_pain" in present(extract("never had pain this bad in my chest"))
+    assert "chest_pain" not in present(extract("I've never had chest pain"))
+
+
+def test_a_memory_compared_with_does_not_make_a_sign_historical(extract):
+    assert "trouble_breathing" in present(extract("I'm wheezing like when I had asthma as a child"))
