@@ -203,6 +203,7 @@ UNSURE = re.compile(
     r"\b(?:can ?not remember|can't remember|cannot remember|do not know|don't know|dont know|not sure|no idea|"
     r"unsure|forget|forgot|forgotten)\b(?!\s+(?:if|whether|why|what|how|it|that)\b)"
 )
+_WEEKDAY_SAID = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b")
 VAGUE = re.compile(r"\b(?:ages|a long time|long time|a while|months)\b")
 
 
@@ -240,6 +241,12 @@ def _infusion_time(text: str, today: dt.date | None, answering: bool) -> Infusio
             )
             return InfusionTime(days, during, said)
         if answering or any(c[3] for c in candidates) or DAY_OF_COURSE.search(lower):
-            _, days, said, during = min(candidates, key=lambda c: (not c[3], c[0]))
+            # an answer that gives two times ("Friday, so two days ago") is read by the counted one,
+            # a weekday names no week; between two counted times the more recent one, which keeps the
+            # infusion windows open
+            _, days, said, during = min(
+                candidates,
+                key=lambda c: (not c[3], *((bool(_WEEKDAY_SAID.search(c[2])), c[1]) if answering else (False, c[0]))),
+            )
             return InfusionTime(days, during, said)
     return None

@@ -560,3 +560,8 @@ def test_never_having_had_one_like_this_is_no_denial(extract):
 
 def test_a_memory_compared_with_does_not_make_a_sign_historical(extract):
     assert "trouble_breathing" in present(extract("I'm wheezing like when I had asthma as a child"))
+
+
+def test_red_like_blushing_and_a_heavier_flow_are_the_signs(extract):
+    assert "flushing" in present(extract("my cheeks went bright red like I was blushing, on day 2 of the drip"))
+    assert "heavy_periods" in present(extract("the flow is much heavier this month"))

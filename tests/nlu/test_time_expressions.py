@@ -84,3 +84,15 @@ def test_a_bare_day_n_gives_way_to_any_other_time_in_the_sentence():
 def test_a_vague_time_from_someone_who_does_not_know_is_unknown(text, days):
     found = infusion_time(text, today=THURSDAY, answering=True)
     assert (found.days if found else None) == days
+
+
+@pytest.mark.parametrize(
+    "text,days",
+    [
+        ("Friday, so two days ago", 2),  # the counted time, not a weekday of an unknown week
+        ("3 weeks ago, on a Tuesday", 21),
+        ("on Monday", 3),
+    ],
+)
+def test_an_answer_with_a_weekday_and_a_counted_time_is_read_by_the_count(text, days):
+    assert infusion_time(text, today=THURSDAY, answering=True).days == days
