@@ -28,6 +28,20 @@ NEWEST_FLOOR = {
     "dev22": {"emergency_recall": 1.0, "under_triage": 0.02, "exact_level": 0.82, "category_hit": 0.99},
     "dev23": {"emergency_recall": 0.97, "under_triage": 0.045, "exact_level": 0.92, "category_hit": 0.92},
     "dev24": {"emergency_recall": 1.0, "under_triage": 0.007, "exact_level": 0.96, "category_hit": 0.98},
+    # written blind the session after: nurse hotline shorthand, word-for-word second-language
+    # idioms, phone typing and dictation, time and onset, messy real-life messages; then, after
+    # the first fixes, an examiner's mix, second-language writers on the phone, the no-alarm
+    # side, carers with several signs. Under-triage in-process counts routine complaints asked
+    # with a "?" as information answers (the classifier decides those over REST).
+    "dev25": {"emergency_recall": 0.97, "under_triage": 0.015, "exact_level": 0.895, "category_hit": 0.98},
+    "dev26": {"emergency_recall": 1.0, "under_triage": 0.02, "exact_level": 0.94, "category_hit": 0.99},
+    "dev27": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.925, "category_hit": 0.99},
+    "dev28": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.945, "category_hit": 0.995},
+    "dev29": {"emergency_recall": 1.0, "under_triage": 0.075, "exact_level": 0.83, "category_hit": 0.98},
+    "dev30": {"emergency_recall": 1.0, "under_triage": 0.01, "exact_level": 0.955, "category_hit": 0.97},
+    "dev31": {"emergency_recall": 0.98, "under_triage": 0.01, "exact_level": 0.91, "category_hit": 0.96},
+    "dev32": {"emergency_recall": 1.0, "under_triage": 0.055, "exact_level": 0.755, "category_hit": 0.995},
+    "dev33": {"emergency_recall": 1.0, "under_triage": 0.02, "exact_level": 0.925, "category_hit": 0.98},
 }
 HELD_OUT_FLOOR = {"emergency_recall": 0.97, "under_triage": 0.04, "exact_level": 0.94, "category_hit": 0.95}
 
