@@ -7,7 +7,7 @@ import re
 
 NOT_SUDDEN = re.compile(
     r"\b(not (?:sudden|suddenly|that bad|too bad|severe|bad)|mild|slight|dull|gradual|gradually|slowly|"
-    r"usual|(?<!is it )(?<!is this )(?<!is that )(?<!it is )normal|typical|little|minor|crept up|on and off|comes and goes|"
+    r"(?<!nothing like my )(?<!nothing like the )(?<!not my )usual|(?<!is it )(?<!is this )(?<!is that )(?<!it is )(?<!like a )(?<!like my )normal|typical|little|minor|crept up|on and off|comes and goes|"
     r"same as always|tension)\b"
 )
 SUDDEN = re.compile(
@@ -19,7 +19,8 @@ SUDDEN = re.compile(
     # "never have pain like this before", "like somebody hit with the hammer"
     r"(?:all )?(?:in|at) one time|(?:came|come|comes|coming) (?:on )?(?:one time )?(?:very |so |really )?fast|"
     r"never (?:have|had|felt|get|got) (?:a |any )?pain like|like (?:a )?thunder\w*|"
-    r"like (?:somebody|someone|somebody's|someone's) (?:hit|hitting|struck|smashed))\b"
+    r"like (?:somebody|someone|somebody's|someone's) (?:hit|hitting|struck|smashed)|(?:someone|somebody) (?:whacked|hit|struck|smacked|clobbered|thumped|bashed)|"
+    r"lightning)\b"
 )
 NOT_GRADUAL = re.compile(r"\b(?:not|was not|wasn't|never) (?:gradual|gradually|slow|slowly)\b")
 OTHER_PERSON = re.compile(
@@ -92,6 +93,7 @@ def long_standing(sentence: str) -> bool:
 REPORTED = re.compile(
     r"\b(?:mine|his|hers) (?:started|began|came on|has been|is)\b"
     r"|\bi (?:have|have got|got) (?:it|this|that|one) (?:now|since|too|already|right now)\b"
+    r"|\basking for (?:me|myself)\b"
     r"|\bit (?:started|began|came on) (?:about )?(?:an hour|half an hour|\d+ (?:minutes|mins|hours|hrs)|"
     r"this morning|this afternoon|tonight|last night|yesterday|today)\b"
     # "they told me to look out for a droopy face and my face is drooping now": a sign said to

@@ -42,6 +42,10 @@ NEWEST_FLOOR = {
     "dev31": {"emergency_recall": 0.98, "under_triage": 0.01, "exact_level": 0.91, "category_hit": 0.96},
     "dev32": {"emergency_recall": 1.0, "under_triage": 0.055, "exact_level": 0.755, "category_hit": 0.995},
     "dev33": {"emergency_recall": 1.0, "under_triage": 0.02, "exact_level": 0.925, "category_hit": 0.98},
+    # the third round: plain patients, understated and indirect red flags, the grammar around signs
+    "dev34": {"emergency_recall": 1.0, "under_triage": 0.015, "exact_level": 0.935, "category_hit": 0.98},
+    "dev35": {"emergency_recall": 1.0, "under_triage": 0.025, "exact_level": 0.95, "category_hit": 0.97},
+    "dev36": {"emergency_recall": 1.0, "under_triage": 0.02, "exact_level": 0.91, "category_hit": 0.95},
 }
 HELD_OUT_FLOOR = {"emergency_recall": 0.97, "under_triage": 0.04, "exact_level": 0.94, "category_hit": 0.95}
 

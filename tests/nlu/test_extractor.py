@@ -565,3 +565,38 @@ def test_a_memory_compared_with_does_not_make_a_sign_historical(extract):
 def test_red_like_blushing_and_a_heavier_flow_are_the_signs(extract):
     assert "flushing" in present(extract("my cheeks went bright red like I was blushing, on day 2 of the drip"))
     assert "heavy_periods" in present(extract("the flow is much heavier this month"))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("half of everything I look at has gone missing on the left", "vision_change"),
+        ("she went floppy in my arms", "fainting"),
+        ("he slid down the wall and was out for a few seconds", "fainting"),
+        ("my son said I sounded tipsy on the phone", "trouble_speaking"),
+        ("the milk bottle was too heavy to lift with my right hand", "one_sided_weakness"),
+        ("my whole left side wouldn't do what I asked", "one_sided_weakness"),
+        ("L arm weakness since noon", "one_sided_weakness"),
+        ("tingly down my left arm and leg since this morning", "one_sided_weakness"),
+        ("the floor tipped sideways and I fell into the wardrobe", "loss_of_balance"),
+        ("she keeps asking the same question again and again", "confusion"),
+        ("my chest is squeaky when I breathe out", "trouble_breathing"),
+        ("I can't get a sentence out without stopping for breath", "breathless_at_rest"),
+        ("a tight band around my chest since lunch", "chest_pain"),
+        ("it hurts to bend my head forward", "stiff_neck"),
+        ("I think about swerving into the barrier on the motorway", "suicidal_thoughts"),
+        ("I just want everything to stop", "suicidal_thoughts"),
+    ],
+)
+def test_understated_red_flags_described_by_their_effect(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+def test_a_double_negative_admits_the_thought(extract):
+    assert "suicidal_thoughts" in present(extract("I can't say I never think about ending it"))
+
+
+@pytest.mark.parametrize("text", ["nothing like a normal headache, it exploded", "a headache that hit like lightning", "my head hurts, it felt like someone whacked it"])
+def test_unlike_a_normal_one_or_like_a_blow_is_a_sudden_headache(extract, text):
+    headache = [f for f in extract(text).findings if f.symptom == "headache"]
+    assert headache and headache[0].sudden_onset is True
