@@ -148,7 +148,7 @@ class SymptomExtractor:
             hypothetical = hypothetical and not reported
             symptom = self.knowledge.symptoms[span.label_]
             sentence = span.sent.text
-            if negated and modifiers.never_like_this(sentence, span.start_char - span.sent.start_char, span.end_char - span.sent.start_char):
+            if negated and modifiers.never_like_this(sentence, span.start_char - span.sent.start_char):
                 negated = False  # "never had a headache like this": the worst yet, not a denial
             if historical or (symptom.acute_only and modifiers.long_standing(sentence)):
                 negated = True

@@ -49,7 +49,7 @@ NEVER_LIKE_THIS = re.compile(
 )
 
 
-def never_like_this(sentence: str, start: int, end: int) -> bool:
+def never_like_this(sentence: str, start: int) -> bool:
     """The finding starting at character `start` of the sentence lies in a "never had one like this"."""
     return any(m.start() <= start < m.end() for m in NEVER_LIKE_THIS.finditer(sentence.lower()))
 
