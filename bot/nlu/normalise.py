@@ -58,7 +58,8 @@ class Normaliser:
             joined = key.replace("-", "")
             if key.endswith("-ness") or key.startswith("light-"):
                 return joined
-            return key.replace("-", " ")
+            # "a-bleedin": each part is spelled out too
+            return " ".join(self._shorthand.get(part, part) for part in key.split("-") if part)
         return None
 
     def __call__(self, original: str) -> Normalised:

@@ -205,12 +205,15 @@ UNSURE = re.compile(
 )
 _WEEKDAY_SAID = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b")
 VAGUE = re.compile(r"\b(?:ages|a long time|long time|a while|months)\b")
+SOMETIME = re.compile(r"\b(?:sometime|some time|at some point)\b")  # "not sure, sometime last month?"
 
 
 def infusion_time(text: str, today: dt.date | None = None, answering: bool = False) -> InfusionTime | None:
     """The time since the last infusion that the text gives, or None."""
     found = _infusion_time(text, today, answering)
-    if found is not None and VAGUE.fullmatch(found.text.lower().removesuffix(" ago")) and UNSURE.search(text.lower()):
+    lower = text.lower()
+    vague = found is not None and (VAGUE.fullmatch(found.text.lower().removesuffix(" ago")) or SOMETIME.search(lower))
+    if vague and UNSURE.search(lower):
         return None
     return found
 

@@ -600,3 +600,26 @@ def test_a_double_negative_admits_the_thought(extract):
 def test_unlike_a_normal_one_or_like_a_blow_is_a_sudden_headache(extract, text):
     headache = [f for f in extract(text).findings if f.symptom == "headache"]
     assert headache and headache[0].sudden_onset is True
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("me heid's thumpin", "headache"),
+        ("my head went off like a gunshot", "headache"),
+        ("her mouth is drawn down on the left", "face_drooping"),
+        ("he's talking Greek to me, can't follow a word", "trouble_understanding"),
+        ("nothing she says makes sense", "confusion"),
+        ("walking like he's legless and he hasn't touched a drop", "loss_of_balance"),
+        ("nose has been going 40 minutes and keeps pouring", "still_bleeding"),
+        ("my gums been a-bleedin all day", "bleeding_gums"),
+        ("the blood refuses to stop after the dentist", "bleeding_wont_stop"),
+        ("I keep having dark thoughts", "suicidal_thoughts"),
+        ("thinking of topping myself", "suicidal_thoughts"),
+        ("had two blood noses this week", "nosebleed"),
+        ("I'm pure wabbit", "tiredness"),
+        ("giddiness since the drip", "dizziness"),
+    ],
+)
+def test_regional_english_wordings(extract, text, symptom):
+    assert symptom in present(extract(text))

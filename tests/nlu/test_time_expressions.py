@@ -96,3 +96,8 @@ def test_a_vague_time_from_someone_who_does_not_know_is_unknown(text, days):
 )
 def test_an_answer_with_a_weekday_and_a_counted_time_is_read_by_the_count(text, days):
     assert infusion_time(text, today=THURSDAY, answering=True).days == days
+
+
+def test_sometime_from_someone_unsure_is_an_unknown_time():
+    assert infusion_time("not sure, sometime last month? I'd have to check", today=THURSDAY, answering=True) is None
+    assert infusion_time("sometime last month", today=THURSDAY, answering=True).days == 30
