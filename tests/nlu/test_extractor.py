@@ -623,3 +623,9 @@ def test_unlike_a_normal_one_or_like_a_blow_is_a_sudden_headache(extract, text):
 )
 def test_regional_english_wordings(extract, text, symptom):
     assert symptom in present(extract(text))
+
+
+def test_bleeding_that_has_not_stopped_or_soaks_through_and_lying_flat(extract):
+    assert {"nosebleed", "still_bleeding"} <= present(extract("a nosebleed that hasn't stopped in an hour"))
+    assert "bleeding_wont_stop" in present(extract("still bleeding through the plaster, pressing isn't helping"))
+    assert "breathless_at_rest" in present(extract("so breathless I can't lie flat"))
