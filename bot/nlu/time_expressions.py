@@ -24,6 +24,9 @@ UNIT_DAYS = {"hour": 0, "day": 1, "night": 1, "week": 7, "fortnight": 14, "month
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 SEASON_DAYS = 180  # "last spring": long past every window, which is all that matters
 
+# durations that name no number ("ages ago", "a while ago"): read as about two months
+VAGUE_WORDS = r"(?:ages|a long time|long time|a while|months)"
+
 _NUM = r"(\d+|a couple of|a couple|couple of|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 INFUSION = re.compile(
     r"\b(infusions?|infused|drip|iv|treatment|treatments|dose|doses|course|lemtrada|alemtuzumab|"
@@ -67,7 +70,7 @@ FIXED = [
     (re.compile(r"\blast year|a year ago\b"), 365),
     (re.compile(r"\b(last|this past) (spring|summer|fall|autumn|winter|christmas|easter|thanksgiving|new year)\b"), SEASON_DAYS),
     (re.compile(r"\b(in|during) the (spring|summer|fall|autumn|winter)\b"), SEASON_DAYS),
-    (re.compile(r"\b(ages|a long time|long time|a while|months) ago\b"), 60),
+    (re.compile(rf"\b{VAGUE_WORDS} ago\b"), 60),
 ]
 WEEKDAY = re.compile(r"\b(?:(last|this past|on|this) )?(" + "|".join(WEEKDAYS) + r")\b")
 DATE = re.compile(
@@ -203,8 +206,7 @@ UNSURE = re.compile(
     r"\b(?:can ?not remember|can't remember|cannot remember|do not know|don't know|dont know|not sure|no idea|"
     r"unsure|forget|forgot|forgotten)\b(?!\s+(?:if|whether|why|what|how|it|that)\b)"
 )
-_WEEKDAY_SAID = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b")
-VAGUE = re.compile(r"\b(?:ages|a long time|long time|a while|months)\b")
+VAGUE = re.compile(rf"\b{VAGUE_WORDS}\b")
 SOMETIME = re.compile(r"\b(?:sometime|some time|at some point)\b")  # "not sure, sometime last month?"
 
 
@@ -247,9 +249,10 @@ def _infusion_time(text: str, today: dt.date | None, answering: bool) -> Infusio
             # an answer that gives two times ("Friday, so two days ago") is read by the counted one,
             # a weekday names no week; between two counted times the more recent one, which keeps the
             # infusion windows open
-            _, days, said, during = min(
-                candidates,
-                key=lambda c: (not c[3], *((bool(_WEEKDAY_SAID.search(c[2])), c[1]) if answering else (False, c[0]))),
-            )
+            if answering:
+                key = lambda c: (not c[3], bool(WEEKDAY.search(c[2])), c[1])  # noqa: E731
+            else:
+                key = lambda c: (not c[3], c[0])  # noqa: E731
+            _, days, said, during = min(candidates, key=key)
             return InfusionTime(days, during, said)
     return None
