@@ -150,12 +150,18 @@ class SymptomExtractor:
             sentence = span.sent.text
             if negated and modifiers.never_like_this(sentence, span.start_char - span.sent.start_char):
                 negated = False  # "never had a headache like this": the worst yet, not a denial
-            if historical or (symptom.acute_only and modifiers.long_standing(sentence)):
+            if (historical and not modifiers.back_again(sentence)) or (
+                symptom.acute_only and modifiers.long_standing(sentence)
+            ):
+                negated = True
+            elif modifiers.long_ago(sentence, (today or dt.date.today()).year):
                 negated = True
             if resolved and not symptom.counts_when_resolved:
                 negated = True
+            if modifiers.about_a_pet(sentence):
+                negated = True
             other_person = modifiers.about_someone_else(sentence)
-            if other_person and someone_untreated:
+            if other_person and someone_untreated and not symptom.counts_for_anyone:
                 negated = True  # a child's hives, "not the one on treatment": not a patient's sign
             finding = Finding(
                 symptom=span.label_,

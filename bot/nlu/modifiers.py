@@ -20,7 +20,7 @@ SUDDEN = re.compile(
     r"(?:all )?(?:in|at) one time|(?:came|come|comes|coming) (?:on )?(?:one time )?(?:very |so |really )?fast|"
     r"never (?:have|had|felt|get|got) (?:a |any )?pain like|like (?:a )?thunder\w*|"
     r"like (?:somebody|someone|somebody's|someone's) (?:hit|hitting|struck|smashed)|(?:someone|somebody) (?:whacked|hit|struck|smacked|clobbered|thumped|bashed)|"
-    r"lightning)\b"
+    r"lightning|like nothing (?:i|i've|i have|he|she|he's|she's|he has|she has) ?(?:has |have )?(?:ever|had|felt|known))\b"
 )
 NOT_GRADUAL = re.compile(r"\b(?:not|was not|wasn't|never) (?:gradual|gradually|slow|slowly)\b")
 OTHER_PERSON = re.compile(
@@ -86,6 +86,61 @@ def long_standing(sentence: str) -> bool:
     """Said to be long-standing, and nothing says it is new or worse."""
     s = sentence.lower()
     return bool(LONG_STANDING.search(s)) and not NEW_OR_WORSE.search(s)
+
+
+# "I had shingles years ago and I think it's back": the past sign is here again
+BACK_AGAIN = re.compile(
+    r"\b(?:it is|it's|its|they are|they're|is|are) back\b|\b(?:came|come|comes|coming) back\b|\bback again\b"
+)
+
+
+def back_again(sentence: str) -> bool:
+    return bool(BACK_AGAIN.search(sentence.lower()))
+
+
+# A sign placed years back ("a nosebleed on a plane in 2009", "bleeding gums as a teenager",
+# "his face drooped in 2019") is history, not a report, unless the same sentence brings it
+# back to now ("... and now it is happening again").
+LONG_AGO = re.compile(
+    r"\b(?:in|back in|during) (?P<year>(?:19|20)\d\d)\b"
+    r"|\b(?:in|back in) the (?:(?:19)?[5-9]0'?s|nineties|eighties|seventies|sixties)\b"
+    r"|\bas a (?:teenager|teen|youngster|young (?:man|woman|girl|boy|lad|lass)|student|toddler|baby)\b"
+    r"|\bwhen (?:i|he|she) (?:was|were) (?:a (?:kid|child|teenager|teen|student|baby|toddler)|little|young|younger|"
+    r"at (?:school|uni|university|college)|(?:about |around )?(?:\d+|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty))\b"
+    r"|\bin (?:my|his|her) (?:teens|teenage years|twenties|thirties|school days|youth)\b"
+    r"|\b(?:decades|donkey's years|many years|years) (?:ago|back)\b"
+)
+BROUGHT_BACK = re.compile(
+    r"\b(again|this time|since then|ever since|still|came back|come back|coming back|started again|"
+    r"another|and now|now (?:i|my|it|she|he|there|her|his)|today|tonight|this morning|right now|just now|"
+    # the time of the treatment, not of the sign: "had my course in 2023 and my gums bleed"
+    r"infusion|infusions|course|courses|lemtrada|alemtuzumab|treatment|drip|dose|round|"
+    r"(?:is|are|am|keeps|keep|been) \w+ing)\b"
+)
+
+
+def long_ago(sentence: str, this_year: int) -> bool:
+    """The sentence places what it tells at least two years back, and does not bring it back to now."""
+    s = sentence.lower()
+    found = [m for m in LONG_AGO.finditer(s) if not m.group("year") or int(m.group("year")) <= this_year - 2]
+    return bool(found) and not BROUGHT_BACK.search(s) and not BACK_AGAIN.search(s)
+
+
+# an animal's signs ("my dog threw up twice", "my cat has a lump on her neck"; the animal the
+# subject, not "chest pain when walking the dog"): not a patient's,
+# unless the sentence also speaks of the writer ("my dog knocked me over and my face is numb")
+PET = re.compile(
+    r"\b(?:my|our) (?:old |little |poor |new )?(?:dog|dogs|cat|cats|horse|horses|puppy|kitten|pup|pony|"
+    r"rabbit|hamster|parrot|budgie|pet|pets|guinea pig|bunny)(?:'s| has| had| is| was| threw| keeps| kept| got| seems| looks|"
+    r" hid| freaked| went| started| just| been| did| does| can| cannot| can't| won't| will| isn't| wasn't)\b"
+)
+WRITER = re.compile(r"\b(?:i|i'm|im|i've|me|myself|mine)\b")
+
+
+def about_a_pet(sentence: str) -> bool:
+    s = sentence.lower()
+    return bool(PET.search(s)) and not WRITER.search(PET.sub(" ", s))
 
 
 # "is slurred speech a side effect? mine started an hour ago": asked like a question, said as

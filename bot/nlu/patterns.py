@@ -115,6 +115,9 @@ def make_fuzzy_compare(known_words: set[str]) -> Callable[[str, str, int], bool]
     return compare
 
 
+_RUN = re.compile(r"(.)\1{2,}")
+
+
 class Spelling:
     """A typed word -> the lexicon word it stands for: itself when it is a lexicon or known
     word (or not a plain word), else the closest lexicon word it may be a slip of, if any."""
@@ -132,20 +135,30 @@ class Spelling:
         typed = typed.lower()
         found = self._cache.get(typed)
         if found is None:
-            found = typed if typed in self._known or not typed.isalpha() else self._closest(typed)
+            found = typed if typed in self._known or not typed.isalpha() else self._stretched(typed) or self._closest(typed)
             if len(self._cache) < 100_000:
                 self._cache[typed] = found
         return found
 
+    def _stretched(self, typed: str) -> str | None:
+        """A word typed with a letter held down ("sooo dizzyyy", "hurtsss"): the known word it
+        becomes with the run cut to two letters or one, or the lexicon word closest to that."""
+        if not _RUN.search(typed):
+            return None
+        for squeezed in (_RUN.sub(r"\1\1", typed), _RUN.sub(r"\1", typed)):
+            if squeezed in self._known:
+                return squeezed
+        return self._closest(_RUN.sub(r"\1\1", typed))
+
     def _closest(self, typed: str) -> str:
         """Fewest edits; between equals, a word with the same first letter ("yelow" is
-        "yellow", not "below")."""
-        best, best_key = typed, (99, True)
+        "yellow", not "below"), then the same last letter ("throwt" is "throat", not "throw")."""
+        best, best_key = typed, (99, True, True)
         for length in range(len(typed) - 2, len(typed) + 3):
             for word in self._by_length.get(length, ()):
                 if self._compare(typed, word):
                     edits = 1 if _swapped(typed, word) else levenshtein(typed, word, 2)
-                    key = (edits, word[0] != typed[0])
+                    key = (edits, word[0] != typed[0], word[-1] != typed[-1])
                     if key < best_key:
                         best, best_key = word, key
         return best

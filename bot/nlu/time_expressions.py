@@ -121,7 +121,7 @@ def _day_of_month(day: int, today: dt.date, said_day: int | None) -> int | None:
 
 
 def _candidates(
-    sentence: str, today: dt.date, answering: bool = False, said_day: int | None = None
+    sentence: str, today: dt.date, answering: bool = False, said_day: int | None = None, said_weekday: int | None = None
 ) -> list[tuple[int, int, str, bool]]:
     """Every time expression of a sentence: (position, days, matched text, during)."""
     s = sentence.lower()
@@ -134,7 +134,7 @@ def _candidates(
         taken.append((m.start(), m.end()))
         found.append((m.start(), days, m.group(0), during))
 
-    weekday_today = today.weekday()
+    weekday_today = today.weekday() if said_weekday is None else said_weekday
     said_today = TODAY_IS.search(s)  # "today's Tuesday": count weekdays from what they say
     if said_today:
         weekday_today = WEEKDAYS.index(said_today.group(1))
@@ -228,8 +228,11 @@ def _infusion_time(text: str, today: dt.date | None, answering: bool) -> Infusio
             return InfusionTime(int(bare.group(1)), False, bare.group(0).strip())
     said = TODAY_IS_DATE.search(text.lower())
     said_day = int(said.group(1)) if said else None
+    # "Infusion day 3 was Friday. ... Today is Sunday.": weekdays count from the day they say it is
+    said_weekday = TODAY_IS.search(text.lower())
+    weekday = WEEKDAYS.index(said_weekday.group(1)) if said_weekday else None
     for sentence in _sentences(text):
-        candidates = _candidates(sentence, today, answering, said_day)
+        candidates = _candidates(sentence, today, answering, said_day, weekday)
         # a bare "day 5" may be a day of the course: any other time said in the sentence wins
         # ("Day 5, my last infusion day, was the day before yesterday")
         clearer = [c for c in candidates if not BARE_DAY_N.fullmatch(c[2])]

@@ -31,6 +31,9 @@ class Symptom:
     phrases: tuple[str, ...]
     acute_only: bool = False
     counts_when_resolved: bool = False
+    # a red flag in anyone (stroke signs, blood coughed up, a crisis): still a finding when
+    # the person is said not to be on this medicine
+    counts_for_anyone: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,12 @@ def _load_symptoms(directory: Path) -> dict[str, Symptom]:
                 )
             seen[key] = sid
         symptoms[sid] = Symptom(
-            sid, entry["name"], tuple(phrases), bool(entry.get("acute_only")), bool(entry.get("counts_when_resolved"))
+            sid,
+            entry["name"],
+            tuple(phrases),
+            bool(entry.get("acute_only")),
+            bool(entry.get("counts_when_resolved")),
+            bool(entry.get("counts_for_anyone")),
         )
     return symptoms
 

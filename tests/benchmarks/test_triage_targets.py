@@ -50,6 +50,13 @@ NEWEST_FLOOR = {
     "dev37": {"emergency_recall": 0.97, "under_triage": 0.03, "exact_level": 0.94, "category_hit": 0.975},
     "dev38": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.95, "category_hit": 0.965},
     "dev39": {"emergency_recall": 0.94, "under_triage": 0.035, "exact_level": 0.91, "category_hit": 0.975},
+    # the fifth round: long stories, dictation and low literacy, young people's texting, the
+    # no-alarm side again, nurse notes with one red flag among many complaints
+    "dev40": {"emergency_recall": 0.95, "under_triage": 0.06, "exact_level": 0.855, "category_hit": 0.96},
+    "dev41": {"emergency_recall": 1.0, "under_triage": 0.01, "exact_level": 0.92, "category_hit": 0.995},
+    "dev42": {"emergency_recall": 1.0, "under_triage": 0.015, "exact_level": 0.89, "category_hit": 0.99},
+    "dev43": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.93, "category_hit": 0.975},
+    "dev44": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.935, "category_hit": 0.955},
 }
 HELD_OUT_FLOOR = {"emergency_recall": 0.97, "under_triage": 0.04, "exact_level": 0.94, "category_hit": 0.95}
 

@@ -629,3 +629,88 @@ def test_bleeding_that_has_not_stopped_or_soaks_through_and_lying_flat(extract):
     assert {"nosebleed", "still_bleeding"} <= present(extract("a nosebleed that hasn't stopped in an hour"))
     assert "bleeding_wont_stop" in present(extract("still bleeding through the plaster, pressing isn't helping"))
     assert "breathless_at_rest" in present(extract("so breathless I can't lie flat"))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("I've been thinking about taking my own life", "suicidal_thoughts"),
+        ("he keeps talking about taking his own life", "suicidal_thoughts"),
+        ("the sight in my left eye just went dark", "vision_change"),
+        ("like a grey curtain came down over half of it", "vision_change"),
+        ("the words on the screen split into two", "vision_change"),
+        ("tiny specks all over my shins", "petechiae"),
+        ("my heart is going boom boom, really fast", "racing_heartbeat"),
+        ("my top lip looks like I had fillers", "swelling_face_throat"),
+        ("the graze crusted over and now weeps again", "nonhealing_sore"),
+        ("her eyes have started sort of bulging", "eye_bulging"),
+        ("blood in the toilet bowl after I peed", "blood_in_urine"),
+        ("she looked yellow to me", "jaundice"),
+        ("then this explosion in the back of my head", "headache"),
+        ("got so dizzy and then just dropped", "fainting"),
+        ("shivering under two duvets", "chills"),
+        ("brushing my teeth and there was blood everywhere", "bleeding_gums"),
+        ("pain round my ticker", "chest_pain"),
+        ("LOC x1 this am", "fainting"),
+        ("she asked me what day it was four times", "confusion"),
+        ("keeps calling me by the wrong name", "confusion"),
+    ],
+)
+def test_signs_told_in_a_story_found_on_first_contact(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "typed,meant",
+    [("hurtsss", "hurts"), ("dizzyyy", "dizzy"), ("bleeeding", "bleeding"), ("throwt", "throat"), ("yelow", "yellow")],
+)
+def test_a_held_down_letter_or_a_slip_reads_as_the_word(typed, meant):
+    from bot.nlu.extractor import default_extractor
+
+    assert default_extractor().spelling(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("I had one nosebleed on a plane in 2009 and that was it", "nosebleed"),
+        ("I had bleeding gums as a teenager with braces", "bleeding_gums"),
+        ("my grandad had a stroke back in the 90s", "stroke_suspected"),
+        ("when I was about ten I fainted at the dentist", "fainting"),
+        ("my dog threw up twice this morning", "vomiting"),
+        ("my cat has a lump on her neck", "lump"),
+        ("the drama last night had a guy coughing up blood in every scene", "coughing_blood"),
+        ("the leaflet mentions tiny red spots on the skin, what do they look like?", "petechiae"),
+        ("why are bleeding gums on the list?", "bleeding_gums"),
+        ("I'm nervous about my first infusion", "nervousness"),
+        ("my wobbly tooth", "loss_of_balance"),
+        ("does turmeric prevent strokes?", "stroke_suspected"),
+    ],
+)
+def test_long_past_pets_screens_and_worries_are_not_reports(extract, text, symptom):
+    assert symptom not in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("I had a nosebleed in 2009 and now I have another one", "nosebleed"),
+        ("had my course in 2024 and my gums are bleeding", "bleeding_gums"),
+        ("when I was about to leave my face drooped", "face_drooping"),
+        ("I had shingles years ago and I think it's back", "shingles"),
+        ("my dog knocked me over and now my face is numb on one side", "one_sided_weakness"),
+        ("chest pain when walking the dog", "chest_pain"),
+        ("my friend isn't on lemtrada but her speech is slurred", "trouble_speaking"),
+        ("I'm not on it, my roommate is, and she's coughing up blood", "coughing_blood"),
+        ("she mentioned she has been cutting her arms again", "suicidal_thoughts"),
+    ],
+)
+def test_reports_next_to_the_past_a_pet_or_an_untreated_person_stay_reports(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+def test_a_long_nurse_denial_list_covers_every_item():
+    from bot.nlu.extractor import default_extractor
+
+    found = default_extractor().extract("pt denies CP, SOB, LOC, HA, fever, rash, bleeding, bruising. c/o constipation")
+    assert not [f.symptom for f in found.findings if not f.negated]

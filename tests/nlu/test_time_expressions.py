@@ -101,3 +101,14 @@ def test_an_answer_with_a_weekday_and_a_counted_time_is_read_by_the_count(text, 
 def test_sometime_from_someone_unsure_is_an_unknown_time():
     assert infusion_time("not sure, sometime last month? I'd have to check", today=THURSDAY, answering=True) is None
     assert infusion_time("sometime last month", today=THURSDAY, answering=True).days == 30
+
+
+@pytest.mark.parametrize(
+    "text,days",
+    [
+        ("Infusion day 3, the last one, was Friday. Saturday we went out. Today is Sunday.", 2),
+        ("My drip was on Monday. It's Wednesday now and my neck hurts.", 2),
+    ],
+)
+def test_weekdays_count_from_the_day_the_message_says_it_is_in_another_sentence(text, days):
+    assert infusion_time(text, today=THURSDAY).days == days
