@@ -129,15 +129,23 @@ class Assistant:
                 process.kill()
 
 
-def ours(workdir: Path) -> Assistant:
+def ours(workdir: Path, workers: int = 1, endpoints: Path | None = None) -> Assistant:
+    """With more than one worker and no endpoints file given, the layout the environment
+    chooses (bot.endpoints): the workers share a SQLite lock store in the work folder."""
     rasa_port, action_port = free_port(), free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "RASA_TELEMETRY_ENABLED": "false",
+    env = {**os.environ, "SANIC_WORKERS": str(workers), "SQLITE_LOCK_DB": str(workdir / "locks.db"), "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "RASA_TELEMETRY_ENABLED": "false",
            "SQLITE_DB": str(workdir / "tracker.db"), "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
            "CLINIC_NAME": "Load Clinic", "CLINIC_PHONE": "555-0100"}
+    if endpoints is None and workers > 1:
+        from bot.endpoints import render
+        from bot.layout import Layout
+
+        endpoints = workdir / "endpoints.yml"
+        endpoints.write_text(render(Layout.from_env(env)))
     return Assistant("ours", [
         ("action server", [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port), "--quiet"], ROOT),
         ("rasa server", [RASA, "run", "--model", str(MODEL), "-i", "127.0.0.1", "--port", str(rasa_port), "--quiet",
-                         "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(ROOT / "endpoints.yml")], ROOT),
+                         "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints or ROOT / "endpoints.yml")], ROOT),
     ], env, rasa_port)
 
 
@@ -265,13 +273,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train", action="store_true", help="also time the training of our model (about a minute)")
     parser.add_argument("--profile", action="store_true", help="py-spy our Rasa server during its load")
     parser.add_argument("--skip-stock", action="store_true", help="ours only")
+    parser.add_argument("--workers", type=int, default=1, help="Sanic workers of our Rasa server (more than 1 needs a shared lock store)")
+    parser.add_argument("--endpoints", type=Path, help="our endpoints file (default: the embedded layout; with --workers 2, its SQLite lock store)")
     args = parser.parse_args(argv)
 
     print(f"==> load benchmark: {args.patients} patients at once, {args.duration:g} s per assistant, "
           f"a {args.long_turns}-turn conversation; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     results: list[Figures] = []
     stock_training = None
-    assistants = [ours(Path(tempfile.mkdtemp(prefix="load-ours-")))]
+    assistants = [ours(Path(tempfile.mkdtemp(prefix="load-ours-")), args.workers, args.endpoints)]
     if not args.skip_stock:
         model, stock_training = stock_model()
         assistants.append(stock(model))

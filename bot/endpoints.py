@@ -47,6 +47,8 @@ def endpoints(layout: Layout) -> dict:
         if red.key_prefix:
             lock["key_prefix"] = red.key_prefix
         config["lock_store"] = lock
+    elif layout.lock_store == "sqlite":
+        config["lock_store"] = {"type": "bot.lock_store.TriageSQLiteLockStore", "db": layout.sqlite_lock_db}
     return config
 
 

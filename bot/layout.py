@@ -2,7 +2,9 @@
 
 The default is the one-machine layout: an embedded SQLite tracker store and an in-memory lock
 store. Production sets TRACKER_STORE=postgres and LOCK_STORE=redis, so that two or more Rasa
-servers share the conversations and never handle one conversation at the same time.
+servers share the conversations and never handle one conversation at the same time. On one
+machine, SANIC_WORKERS=2 runs two worker processes of one Rasa server; their locks then live in
+a SQLite file (LOCK_STORE=sqlite, the default when SANIC_WORKERS is above 1).
 Table of the variables: docs/production.md. Used by bot.endpoints (the endpoints file Rasa
 reads), bot.preflight (the check before start) and bot.retention.
 """
@@ -72,7 +74,8 @@ class Layout:
     tracker_store: str = "sqlite"  # sqlite | postgres
     sqlite_db: str = "rasa.db"
     postgres: Postgres | None = None
-    lock_store: str = "memory"  # memory | redis
+    lock_store: str = "memory"  # memory | redis | sqlite
+    sqlite_lock_db: str = "rasa.db.locks"
     redis: Redis | None = None
     action_url: str = "http://127.0.0.1:5055/webhook"
     session_expiration_minutes: float | None = None  # None: the domain's value (720)
@@ -86,19 +89,24 @@ class Layout:
             tracker = "postgres"
         if tracker not in ("sqlite", "postgres"):
             raise LayoutError(f"TRACKER_STORE={tracker!r}: use sqlite (default) or postgres")
-        lock = env.get("LOCK_STORE", "").strip().lower() or "memory"
+        workers = _number(env, "SANIC_WORKERS", 1, int)
+        lock = env.get("LOCK_STORE", "").strip().lower() or ("sqlite" if workers > 1 else "memory")
         if lock in ("in_memory", "inmemory"):
             lock = "memory"
-        if lock not in ("memory", "redis"):
-            raise LayoutError(f"LOCK_STORE={lock!r}: use memory (default) or redis")
+        if lock not in ("memory", "redis", "sqlite"):
+            raise LayoutError(f"LOCK_STORE={lock!r}: use memory (default), sqlite (workers of one machine) or redis")
+        if lock == "memory" and workers > 1:
+            raise LayoutError(f"SANIC_WORKERS={workers} needs a shared lock store: LOCK_STORE=sqlite (one machine) or redis")
+        sqlite_db = env.get("SQLITE_DB", "").strip() or "rasa.db"
         minutes = _number(env, "SESSION_EXPIRATION_MINUTES", -1.0)
         tracker_cache_size(env)  # checked at start: a wrong value stops it with a sentence
         sqlite_synchronous(env)
         return cls(
             tracker_store=tracker,
-            sqlite_db=env.get("SQLITE_DB", "").strip() or "rasa.db",
+            sqlite_db=sqlite_db,
             postgres=_postgres(env) if tracker == "postgres" else None,
             lock_store=lock,
+            sqlite_lock_db=env.get("SQLITE_LOCK_DB", "").strip() or f"{sqlite_db}.locks",
             redis=_redis(env) if lock == "redis" else None,
             action_url=env.get("ACTION_ENDPOINT_URL", "").strip() or cls.action_url,
             session_expiration_minutes=None if minutes < 0 else minutes,
@@ -113,7 +121,12 @@ class Layout:
 
     def describe(self) -> str:
         tracker = self.postgres.describe() if self.postgres else f"SQLite file {self.sqlite_db}"
-        lock = self.redis.describe() if self.redis else "in memory (one Rasa server only)"
+        if self.redis:
+            lock = self.redis.describe()
+        elif self.lock_store == "sqlite":
+            lock = f"SQLite file {self.sqlite_lock_db} (the workers of one machine)"
+        else:
+            lock = "in memory (one Rasa server only)"
         return f"tracker store: {tracker}; lock store: {lock}"
 
 

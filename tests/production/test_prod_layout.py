@@ -24,6 +24,15 @@ def test_the_default_layout_is_the_checked_in_endpoints_file():
     assert yaml.safe_load(render(Layout.from_env({}))) == checked_in
 
 
+def test_two_workers_on_one_machine_share_a_sqlite_lock_file():
+    config = endpoints(Layout.from_env({"SANIC_WORKERS": "2", "SQLITE_DB": "/var/triage/rasa.db"}))
+    assert config["lock_store"] == {"type": "bot.lock_store.TriageSQLiteLockStore", "db": "/var/triage/rasa.db.locks"}
+    assert config["tracker_store"]["dialect"] == "sqlite"
+    chosen = endpoints(Layout.from_env({"SANIC_WORKERS": "2", "LOCK_STORE": "sqlite", "SQLITE_LOCK_DB": "/tmp/l.db"}))
+    assert chosen["lock_store"]["db"] == "/tmp/l.db"
+    assert "lock_store" not in endpoints(Layout.from_env({"SANIC_WORKERS": "1"}))
+
+
 def test_production_layout_from_parts_keeps_secrets_out_of_the_file():
     env = {"TRACKER_STORE": "postgres", "DB_HOST": "db.internal", "DB_PORT": "6543", "DB_NAME": "triage",
            "DB_USER": "bot", "DB_PASSWORD": "s3cret!", "LOCK_STORE": "redis", "REDIS_HOST": "cache",
@@ -65,6 +74,8 @@ def test_session_expiry_goes_to_the_tracker_store():
         ({"LOCK_STORE": "redis", "REDIS_URL": "redis://:pw@cache:6379/1"}, "REDIS_PASSWORD"),
         ({"LOCK_STORE": "redis", "REDIS_KEY_PREFIX": "a-b"}, "REDIS_KEY_PREFIX"),
         ({"SESSION_EXPIRATION_MINUTES": "-3"}, "negative"),
+        ({"SANIC_WORKERS": "2", "LOCK_STORE": "memory"}, "needs a shared lock store"),
+        ({"SANIC_WORKERS": "two"}, "SANIC_WORKERS"),
     ],
 )
 def test_a_wrong_variable_is_named(env, message):

@@ -1,4 +1,5 @@
-"""The Redis lock store shared by two or more Rasa servers, against the machine's Redis."""
+"""The Redis lock store shared by two or more Rasa servers, against the machine's Redis, and
+the SQLite lock file shared by the workers of one Rasa server."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rasa.core.lock_store import RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 from servers import free_port
 
-from bot.lock_store import LockStoreUnavailable, TriageRedisLockStore
+from bot.lock_store import LockStoreUnavailable, TriageRedisLockStore, TriageSQLiteLockStore
 
 
 def store(prefix: str) -> TriageRedisLockStore:
@@ -86,3 +87,41 @@ def test_an_unreachable_redis_is_a_clear_error_at_start():
     port = free_port()
     with pytest.raises(LockStoreUnavailable, match=f"cannot reach the Redis lock store at 127.0.0.1:{port}"):
         TriageRedisLockStore(EndpointConfig(url="127.0.0.1", port=port, socket_timeout=2))
+
+
+def sqlite_stores(tmp_path, count: int = 2) -> list[TriageSQLiteLockStore]:
+    return [TriageSQLiteLockStore(EndpointConfig(db=str(tmp_path / "locks.db"))) for _ in range(count)]
+
+
+def test_sqlite_tickets_taken_at_once_by_two_workers_are_all_distinct_and_kept(tmp_path):
+    a, b = sqlite_stores(tmp_path)
+    tickets = take_tickets_at_once([a, b], "c1")
+    assert sorted(tickets) == list(range(20))
+    assert len(b.get_lock("c1").tickets) == 20
+    for ticket in tickets:
+        (a if ticket % 2 else b).cleanup("c1", ticket)
+    assert a.get_lock("c1") is None, "the lock goes when the last ticket is given back"
+
+
+def test_sqlite_turns_of_one_conversation_run_one_at_a_time_in_order(tmp_path):
+    a, b = sqlite_stores(tmp_path)
+    order: list[str] = []
+
+    async def turn(s, name, delay):
+        await asyncio.sleep(delay)
+        async with s.lock("c"):
+            order.append(f"{name}+")
+            await asyncio.sleep(0.05)
+            order.append(f"{name}-")
+
+    async def main():
+        await asyncio.gather(*(turn(a if i % 2 else b, str(i), i * 0.01) for i in range(5)))
+
+    asyncio.run(main())
+    assert order == [x for i in range(5) for x in (f"{i}+", f"{i}-")]
+    assert a.get_lock("c") is None
+
+
+def test_an_unopenable_sqlite_lock_file_is_a_clear_error_at_start(tmp_path):
+    with pytest.raises(LockStoreUnavailable, match="cannot open the SQLite lock store"):
+        TriageSQLiteLockStore(EndpointConfig(db=str(tmp_path / "no" / "such" / "dir" / "locks.db")))
