@@ -120,6 +120,7 @@ class TriageSQLiteLockStore(_AtomicTickets, LockStore):
         try:
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=OFF")  # locks last seconds: no disk sync per ticket
             self._db.execute("CREATE TABLE IF NOT EXISTS locks (conversation_id TEXT PRIMARY KEY, lock TEXT NOT NULL)")
         except sqlite3.Error as error:
             raise LockStoreUnavailable(f"cannot open the SQLite lock store at {self.path}: {error}") from None
