@@ -85,6 +85,12 @@ class Normaliser:
                     starts.append(match.start() + i)
                     ends.append(match.start() + i + 1)
             else:
+                # an emoji read as " blood " adds no second space next to one already there
+                # (spaCy makes a token of a double space, and tokens count in a phrase's gap)
+                if replacement.startswith(" ") and (not out or out[-1].isspace()):
+                    replacement = replacement[1:]
+                if replacement.endswith(" ") and (match.end() >= len(text) or text[match.end()].isspace()):
+                    replacement = replacement[:-1]
                 for ch in replacement:
                     out.append(ch)
                     starts.append(match.start())

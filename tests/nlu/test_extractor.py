@@ -714,3 +714,8 @@ def test_a_long_nurse_denial_list_covers_every_item():
 
     found = default_extractor().extract("pt denies CP, SOB, LOC, HA, fever, rash, bleeding, bruising. c/o constipation")
     assert not [f.symptom for f in found.findings if not f.negated]
+
+
+def test_an_emoji_read_as_a_word_adds_no_extra_space_to_the_phrase_gap(extract):
+    assert "bleeding_gums" in present(extract("brushed my teeth n the sink was all 🩸 lol"))
+    assert {"fever", "nausea"} <= present(extract("🤒🤢 since the drip"))
