@@ -61,16 +61,16 @@ def test_rasa_s_own_redis_lock_store_loses_tickets_this_way():
     assert lost > 0
 
 
-def test_turns_of_one_conversation_run_one_at_a_time_in_order():
-    prefix = f"t{uuid.uuid4().hex[:8]}"
-    a, b = store(prefix), store(prefix)
+def five_turns(a, b, hold: float) -> tuple[list[str], float]:
+    """Five turns of conversation "c", alternately through stores a and b, each holding the
+    lock `hold` seconds: the order they entered and left in ("0+", "0-", ...), and the time."""
     order: list[str] = []
 
     async def turn(s, name, delay):
         await asyncio.sleep(delay)
         async with s.lock("c"):
             order.append(f"{name}+")
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(hold)
             order.append(f"{name}-")
 
     async def main():
@@ -79,6 +79,12 @@ def test_turns_of_one_conversation_run_one_at_a_time_in_order():
         return time.monotonic() - start
 
     took = asyncio.run(main())
+    return order, took
+
+
+def test_turns_of_one_conversation_run_one_at_a_time_in_order():
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    order, took = five_turns(store(prefix), store(prefix), 0.1)
     assert order == [x for i in range(5) for x in (f"{i}+", f"{i}-")]
     assert took < 2.0, f"waiting turns poll every 50 ms, not every second ({took:.2f} s)"
 
@@ -105,19 +111,7 @@ def test_sqlite_tickets_taken_at_once_by_two_workers_are_all_distinct_and_kept(t
 
 def test_sqlite_turns_of_one_conversation_run_one_at_a_time_in_order(tmp_path):
     a, b = sqlite_stores(tmp_path)
-    order: list[str] = []
-
-    async def turn(s, name, delay):
-        await asyncio.sleep(delay)
-        async with s.lock("c"):
-            order.append(f"{name}+")
-            await asyncio.sleep(0.05)
-            order.append(f"{name}-")
-
-    async def main():
-        await asyncio.gather(*(turn(a if i % 2 else b, str(i), i * 0.01) for i in range(5)))
-
-    asyncio.run(main())
+    order, _ = five_turns(a, b, 0.05)
     assert order == [x for i in range(5) for x in (f"{i}+", f"{i}-")]
     assert a.get_lock("c") is None
 
