@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import spacy
@@ -129,6 +129,16 @@ class SymptomExtractor:
 
     def extract(self, text: str, today: dt.date | None = None, answering: bool = False) -> Extraction:
         norm = self._normalised(text)
+        findings = self._findings(norm, today)
+        joined = modifiers.fragments_joined(norm.text)
+        if joined is not None:
+            # "Lips. Swollen." / "Blood. When I cough.": a sign told in fragments is read again
+            # with those full stops as commas; this only adds signs the first reading missed
+            seen = {f.symptom for f in findings}
+            findings += [f for f in self._findings(replace(norm, text=joined), today) if f.symptom not in seen]
+        return Extraction(self._without_echoes(findings), infusion_time(norm.text, today, answering))
+
+    def _findings(self, norm: Normalised, today: dt.date | None) -> list[Finding]:
         doc = self.nlp.make_doc(norm.text)
         for token in doc:  # the patterns compare NORM: the lexicon word a misspelling stands for
             token.norm_ = self.spelling(token.text)
@@ -178,7 +188,7 @@ class SymptomExtractor:
                 onset = modifiers.headache_onset(sentence)
                 finding.sudden_onset = onset if onset is not None else modifiers.headache_onset(norm.text)
             findings.append(finding)
-        return Extraction(self._without_echoes(findings), infusion_time(norm.text, today, answering))
+        return findings
 
     def mentions_complaint(self, text: str) -> bool:
         """The message says the person feels unwell in some way, listed sign or not

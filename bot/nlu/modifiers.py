@@ -215,3 +215,29 @@ def terms_asked_about(text: str) -> list[tuple[int, int]]:
             if not (personal_is_report and _PERSONAL.search(m.group("term"))):
                 spans.append(m.span(part))
     return spans
+
+
+# a full stop (or an ellipsis) between two parts of a message, and the words of a part
+_STOP = re.compile(r"(?:\.{1,3}|\u2026)(?=\s+\S)")
+_FRAGMENT_WORD = re.compile(r"[^\W\d_]+")
+FRAGMENT_WORDS = 3
+
+
+def fragments_joined(text: str) -> str | None:
+    """The text with each full stop that cuts off a short fragment (three words or fewer on
+    either side: "Lips. Swollen.", "Blood. When I cough.", "My neck. Right side, aching.") made
+    a comma, keeping every character's place; None when there is no such stop."""
+    stops = list(_STOP.finditer(text))
+    if not stops:
+        return None
+    bounds = [0, *(m.end() for m in stops), len(text)]
+    parts = [text[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
+    short = [len(_FRAGMENT_WORD.findall(p)) <= FRAGMENT_WORDS for p in parts]
+    chars, changed = list(text), False
+    for i, stop in enumerate(stops):
+        if short[i] or short[i + 1]:
+            chars[stop.start()] = ","
+            for k in range(stop.start() + 1, stop.end()):
+                chars[k] = " "
+            changed = True
+    return "".join(chars) if changed else None

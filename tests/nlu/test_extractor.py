@@ -719,3 +719,35 @@ def test_a_long_nurse_denial_list_covers_every_item():
 def test_an_emoji_read_as_a_word_adds_no_extra_space_to_the_phrase_gap(extract):
     assert "bleeding_gums" in present(extract("brushed my teeth n the sink was all 🩸 lol"))
     assert {"fever", "nausea"} <= present(extract("🤒🤢 since the drip"))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("Tongue. Big. Since lunch.", "swelling_face_throat"),
+        ("yes... blood. when i cough", "coughing_blood"),
+        ("My wee. Red. Since this morning.", "blood_in_urine"),
+        ("Her neck. Stiff and sore.", "neck_pain"),
+    ],
+)
+def test_a_sign_told_in_fragments_across_full_stops(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+def test_joining_fragments_adds_signs_and_never_removes_one(extract):
+    # the fragment reading makes "No." a denial of what follows, but the plain reading already
+    # found the cough of blood, and a sign found once stays found
+    assert "coughing_blood" in present(extract("Fever? No. Coughing up blood since this morning."))
+    # long sentences are not joined: the denial stays in its own sentence
+    assert "nosebleed" not in present(extract("I have not had any nosebleeds at all this week. My head is fine too."))
+
+
+def test_fragments_joined_keeps_every_character_in_place():
+    from bot.nlu.modifiers import fragments_joined
+
+    text = "Lips... swollen. I had my infusion on Monday and it went well. My temperature was 38.5 this morning."
+    joined = fragments_joined(text)
+    assert joined is not None and len(joined) == len(text)
+    assert joined.startswith("Lips,   swollen,")
+    assert "went well. My temperature was 38.5" in joined  # both sides long: that stop stays; a decimal point is no stop
+    assert fragments_joined("I have had a headache since the drip on Monday. It is getting worse by the hour.") is None
