@@ -110,8 +110,9 @@ class SymptomExtractor:
             ]
         )
 
-    def _spans(self, doc) -> list[Span]:
-        """Matches of every symptom; of overlapping matches of one symptom, the longest."""
+    def _spans(self, doc, max_words: int | None = None) -> tuple[list[Span], list[Span]]:
+        """Matches of every symptom (of overlapping matches of one symptom, the longest), and
+        the matches of words that only look like a sign (not_symptoms)."""
         by_label: dict[str, list[Span]] = {}
         for match_id, start, end in self.matcher(doc):
             label = self.nlp.vocab.strings[match_id]
@@ -120,31 +121,41 @@ class SymptomExtractor:
         spans = []
         for found in by_label.values():
             found = [s for s in found if not any(x.start <= s.start and s.end <= x.end for x in excluded)]
+            if max_words is not None:
+                found = [s for s in found if len(modifiers.FRAGMENT_WORD.findall(s.text)) <= max_words]
             kept: list[Span] = []
             for span in sorted(found, key=lambda s: (-(s.end - s.start), s.start)):
                 if all(span.end <= k.start or span.start >= k.end for k in kept):
                     kept.append(span)
             spans.extend(kept)
-        return sorted(spans, key=lambda s: (s.start, s.end))
+        return sorted(spans, key=lambda s: (s.start, s.end)), excluded
 
     def extract(self, text: str, today: dt.date | None = None, answering: bool = False) -> Extraction:
         norm = self._normalised(text)
-        findings = self._findings(norm, today)
+        findings, _ = self._findings(norm, today)
         joined = modifiers.fragments_joined(norm.text)
         if joined is not None:
-            # "Lips. Swollen." / "Blood. When I cough.": a sign told in fragments is read again
-            # with those full stops as commas; this only adds signs the first reading missed
+            # a sign told in fragments ("Lips. Swollen.", "Blood. When I cough.") is read again
+            # with those full stops as commas. That reading adds the signs the first one missed
+            # when they are said in a few words ("Spots. Tiny. Red.", not a long gap across
+            # fragments: "Short of breath. Walking upstairs. ... Fine sitting down."), and drops
+            # what only looks like a sign across fragments ("Blister. Heel. New shoes.")
+            more, not_signs = self._findings(replace(norm, text=joined), today, modifiers.JOINED_SIGN_WORDS)
+            findings = [f for f in findings if not any(s <= f.start and f.end <= e for s, e in not_signs)]
             seen = {f.symptom for f in findings}
-            findings += [f for f in self._findings(replace(norm, text=joined), today) if f.symptom not in seen]
+            findings += [f for f in more if f.symptom not in seen]
         return Extraction(self._without_echoes(findings), infusion_time(norm.text, today, answering))
 
-    def _findings(self, norm: Normalised, today: dt.date | None) -> list[Finding]:
+    def _findings(
+        self, norm: Normalised, today: dt.date | None, max_words: int | None = None
+    ) -> tuple[list[Finding], list[tuple[int, int]]]:
+        """The findings of one reading, and where (in the original text) words only look like a sign."""
         doc = self.nlp.make_doc(norm.text)
         for token in doc:  # the patterns compare NORM: the lexicon word a misspelling stands for
             token.norm_ = self.spelling(token.text)
         for _, proc in self.nlp.pipeline:
             doc = proc(doc)
-        doc.spans[SPAN_GROUP] = self._spans(doc)
+        doc.spans[SPAN_GROUP], excluded = self._spans(doc, max_words)
         doc = self.context(doc)
         findings = []
         reported = modifiers.reported_as_own(norm.text)
@@ -170,6 +181,8 @@ class SymptomExtractor:
                 negated = True
             if modifiers.about_a_pet(sentence):
                 negated = True
+            if span.sent.end < len(doc) and modifiers.denied_in_answer(sentence, doc[span.sent.end :].sents.__next__().text):
+                negated = True  # a checklist answered: "Rash? No."
             other_person = modifiers.about_someone_else(sentence)
             if other_person and someone_untreated and not symptom.counts_for_anyone:
                 negated = True  # a child's hives, "not the one on treatment": not a patient's sign
@@ -188,7 +201,7 @@ class SymptomExtractor:
                 onset = modifiers.headache_onset(sentence)
                 finding.sudden_onset = onset if onset is not None else modifiers.headache_onset(norm.text)
             findings.append(finding)
-        return findings
+        return findings, [norm.original_span(x.start_char, x.end_char) for x in excluded]
 
     def mentions_complaint(self, text: str) -> bool:
         """The message says the person feels unwell in some way, listed sign or not

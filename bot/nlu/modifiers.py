@@ -219,8 +219,9 @@ def terms_asked_about(text: str) -> list[tuple[int, int]]:
 
 # a full stop (or an ellipsis) between two parts of a message, and the words of a part
 _STOP = re.compile(r"(?:\.{1,3}|\u2026)(?=\s+\S)")
-_FRAGMENT_WORD = re.compile(r"[^\W\d_]+")
+FRAGMENT_WORD = re.compile(r"[^\W\d_]+")
 FRAGMENT_WORDS = 3
+JOINED_SIGN_WORDS = 6  # a sign read across fragments is told in a few words
 
 
 def fragments_joined(text: str) -> str | None:
@@ -232,7 +233,7 @@ def fragments_joined(text: str) -> str | None:
         return None
     bounds = [0, *(m.end() for m in stops), len(text)]
     parts = [text[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
-    short = [len(_FRAGMENT_WORD.findall(p)) <= FRAGMENT_WORDS for p in parts]
+    short = [len(FRAGMENT_WORD.findall(p)) <= FRAGMENT_WORDS for p in parts]
     chars, changed = list(text), False
     for i, stop in enumerate(stops):
         if short[i] or short[i + 1]:
@@ -241,3 +242,15 @@ def fragments_joined(text: str) -> str | None:
                 chars[k] = " "
             changed = True
     return "".join(chars) if changed else None
+
+
+# a checklist asked and answered: "Rash? No." "Chest? Fine." (not "Fever? Not sure.")
+_SHORT_QUESTION = re.compile(r"^\W*(?:[\w'/-]+\W+){0,3}[\w'/-]+\s*\?+\s*$")
+_BARE_DENIAL = re.compile(
+    r"^\W*(?:no+|none|nope|nah|nil|negative|neg|not really|not at all|fine|normal|all good|good|ok|okay|clear)\W*$", re.I
+)
+
+
+def denied_in_answer(sentence: str, next_sentence: str) -> bool:
+    """The sentence is a sign asked in a few words and the next one answers it with a bare no."""
+    return bool(_SHORT_QUESTION.match(sentence) and _BARE_DENIAL.match(next_sentence))

@@ -57,6 +57,8 @@ NEWEST_FLOOR = {
     "dev42": {"emergency_recall": 1.0, "under_triage": 0.015, "exact_level": 0.89, "category_hit": 0.99},
     "dev43": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.93, "category_hit": 0.975},
     "dev44": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.935, "category_hit": 0.955},
+    "dev45": {"emergency_recall": 1.0, "under_triage": 0.0, "exact_level": 0.95, "category_hit": 0.99},
+    "dev48": {"emergency_recall": 1.0, "under_triage": 0.006, "exact_level": 0.97, "category_hit": 1.0},
 }
 HELD_OUT_FLOOR = {"emergency_recall": 0.97, "under_triage": 0.04, "exact_level": 0.94, "category_hit": 0.95}
 

@@ -751,3 +751,36 @@ def test_fragments_joined_keeps_every_character_in_place():
     assert joined.startswith("Lips,   swollen,")
     assert "went well. My temperature was 38.5" in joined  # both sides long: that stop stays; a decimal point is no stop
     assert fragments_joined("I have had a headache since the drip on Monday. It is getting worse by the hour.") is None
+
+
+def test_a_checklist_answered_with_a_bare_no_is_a_denial(extract):
+    found = present(extract("Rash? No. Temperature? Nope. Just a stitch from jogging."))
+    assert not found & {"rash", "fever"}
+    # an answer that is not a plain no leaves the sign standing: when in doubt, escalate
+    assert "fever" in present(extract("Fever? Not sure. Rash? A bit."))
+    assert "rash" in present(extract("Fever? Not sure. Rash? A bit."))
+    assert "face_drooping" in present(extract("Face drooping? No idea, it looks odd."))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("Blister. Heel. New shoes.", "shingles"),  # a not-sign across fragments is still no sign
+        ("Short of breath. Walking upstairs. Fine when I sit. Fine lying in bed.", "breathless_at_rest"),
+        ("no fever, no pee problems, back sore from lifting", "urine_amount_change"),
+        ("the insurance paperwork is a total headache, how do I get the card replaced?", "headache"),
+    ],
+)
+def test_what_only_looks_like_a_sign_is_not_one(extract, text, symptom):
+    assert symptom not in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("my chest is thumping and it feels irregular", "racing_heartbeat"),
+        ("little dots, tiny red ones, and they don't fade when I press a glass on them", "petechiae"),
+    ],
+)
+def test_heartbeat_and_spots_in_plain_words(extract, text, symptom):
+    assert symptom in present(extract(text))

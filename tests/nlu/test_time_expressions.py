@@ -112,3 +112,15 @@ def test_sometime_from_someone_unsure_is_an_unknown_time():
 )
 def test_weekdays_count_from_the_day_the_message_says_it_is_in_another_sentence(text, days):
     assert infusion_time(text, today=THURSDAY).days == days
+
+
+@pytest.mark.parametrize(
+    "text,days",
+    [
+        ("Infusion day 1 was Monday, day 5 was Friday, today is Saturday.", 1),
+        ("my treatment: day 1 on the 16th, day 3 on the 18th, today is the 20th", 2),
+        ("course day 3 was Tuesday and day 1 was Sunday", 2),  # the order they are told in does not matter
+    ],
+)
+def test_a_course_told_day_by_day_counts_from_its_last_day(text, days):
+    assert infusion_time(text, today=THURSDAY).days == days
