@@ -1,6 +1,6 @@
 """Regenerate data/triage/known_words.txt: the English words that a misspelling allowance
-would confuse with a lexicon word ("never" ~ "fever", "infusion" ~ "confusion"). Such a word,
-typed as it is, is never read as a misspelling. Needs a word list (Debian's wamerican):
+would confuse with a lexicon word ("never" ~ "fever", "infusion" ~ "confusion", "tried" ~ "tired").
+Such a word, typed as it is, is never read as a misspelling. Needs a word list (Debian's wamerican):
     python scripts/make_known_words.py /usr/share/dict/american-english
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from spacy.matcher.levenshtein import levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bot.nlu.patterns import lexicon_words, max_edits  # noqa: E402
+from bot.nlu.patterns import _swapped, lexicon_words, max_edits  # noqa: E402
 from bot.triage.knowledge import DATA_DIR, load_knowledge  # noqa: E402
 
 
@@ -23,7 +23,7 @@ def collisions(word_list: str) -> set[str]:
     lexicon = lexicon_words(p for s in kb.symptoms.values() for p in s.phrases)
     by_length = defaultdict(list)
     for word in lexicon:
-        if max_edits(word):
+        if max_edits(word) or len(word) >= 4:  # two swapped letters are one slip from 4 letters up
             by_length[len(word)].append(word)
     words = {w.strip().lower() for w in Path(word_list).read_text(errors="ignore").splitlines()}
     collisions = set()
@@ -33,7 +33,10 @@ def collisions(word_list: str) -> set[str]:
         for length in range(len(word) - 2, len(word) + 3):
             for target in by_length.get(length, ()):
                 edits = max_edits(target)
-                if abs(len(word) - len(target)) <= edits and levenshtein(word, target, edits) <= edits:
+                # the same slips as the matcher allows (bot.nlu.patterns.make_fuzzy_compare):
+                # "tried" is "tired" with two letters swapped, and a word of its own
+                swapped = len(word) >= 4 and _swapped(word, target)
+                if swapped or (edits and abs(len(word) - len(target)) <= edits and levenshtein(word, target, edits) <= edits):
                     collisions.add(word)
                     break
             if word in collisions:

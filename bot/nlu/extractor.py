@@ -175,7 +175,7 @@ class SymptomExtractor:
                 symptom.acute_only and modifiers.long_standing(sentence)
             ):
                 negated = True
-            elif modifiers.long_ago(sentence, (today or dt.date.today()).year):
+            elif modifiers.long_ago(sentence, (today or dt.date.today()).year, span.start_char - span.sent.start_char):
                 negated = True
             if resolved and not symptom.counts_when_resolved:
                 negated = True

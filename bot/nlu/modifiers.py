@@ -120,11 +120,24 @@ BROUGHT_BACK = re.compile(
 )
 
 
-def long_ago(sentence: str, this_year: int) -> bool:
-    """The sentence places what it tells at least two years back, and does not bring it back to now."""
+def long_ago(sentence: str, this_year: int, at: int | None = None) -> bool:
+    """The part of the sentence around character `at` (between words of contrast: "shingles in
+    2019, but my glands are swollen now") places what it tells at least two years back, and
+    the sentence does not bring it back to now."""
     s = sentence.lower()
-    found = [m for m in LONG_AGO.finditer(s) if not m.group("year") or int(m.group("year")) <= this_year - 2]
+    part = s if at is None else clause_at(s, at)
+    found = [m for m in LONG_AGO.finditer(part) if not m.group("year") or int(m.group("year")) <= this_year - 2]
     return bool(found) and not BROUGHT_BACK.search(s) and not BACK_AGAIN.search(s)
+
+
+CONTRAST = re.compile(r"\b(?:but|however|although|though|whereas|yet)\b|;")
+
+
+def clause_at(sentence: str, at: int) -> str:
+    """The stretch of the sentence around character `at` between words of contrast."""
+    starts = [0, *(m.end() for m in CONTRAST.finditer(sentence) if m.end() <= at)]
+    ends = [m.start() for m in CONTRAST.finditer(sentence) if m.start() >= at] + [len(sentence)]
+    return sentence[max(starts) : min(ends)]
 
 
 # an animal's signs ("my dog threw up twice", "my cat has a lump on her neck"; the animal the

@@ -59,6 +59,9 @@ NEWEST_FLOOR = {
     "dev44": {"emergency_recall": 1.0, "under_triage": 0.005, "exact_level": 0.935, "category_hit": 0.955},
     "dev45": {"emergency_recall": 1.0, "under_triage": 0.0, "exact_level": 0.95, "category_hit": 0.99},
     "dev48": {"emergency_recall": 1.0, "under_triage": 0.006, "exact_level": 0.97, "category_hit": 1.0},
+    "dev46": {"emergency_recall": 1.0, "under_triage": 0.0, "exact_level": 0.95, "category_hit": 1.0},
+    "dev47": {"emergency_recall": 0.985, "under_triage": 0.006, "exact_level": 0.945, "category_hit": 0.985},
+    "dev49": {"emergency_recall": 1.0, "under_triage": 0.0, "exact_level": 0.96, "category_hit": 0.99},
 }
 HELD_OUT_FLOOR = {"emergency_recall": 0.97, "under_triage": 0.04, "exact_level": 0.94, "category_hit": 0.95}
 

@@ -784,3 +784,28 @@ def test_what_only_looks_like_a_sign_is_not_one(extract, text, symptom):
 )
 def test_heartbeat_and_spots_in_plain_words(extract, text, symptom):
     assert symptom in present(extract(text))
+
+
+def test_a_past_sign_and_a_new_one_across_but_are_read_apart(extract):
+    found = present(extract("Shingles in 2019 cleared up fine, but the glands in my groin have been swollen since Wednesday"))
+    assert "swollen_lymph_nodes" in found and "shingles" not in found
+
+
+def test_a_real_word_two_letters_from_a_sign_is_not_a_typo_of_it(extract):
+    assert "tiredness" not in present(extract("I tried to order a coffee and the words came out like soup"))
+    assert "tiredness" in present(extract("im so tried all the time since the drip"))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("found razor blades in his room and fresh cuts on his wrists", "suicidal_thoughts"),
+        ("some nights I pray I just don't wake up", "suicidal_thoughts"),
+        ("her nose keeps pouring like a tap, forty minutes now", "bleeding_wont_stop"),
+        ("the home dipstick shows blood 2+", "blood_in_urine"),
+        ("temp 38.4C tonight", "fever"),
+        ("numb down the right side of my body", "one_sided_weakness"),
+    ],
+)
+def test_signs_told_by_what_was_found_or_measured(extract, text, symptom):
+    assert symptom in present(extract(text))
