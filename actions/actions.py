@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.conversation import TriageState, take_turn
+from bot.conversation import NO, YES, TriageState, take_turn
 from bot.nlu.rasa_entities import findings_from, time_from
 from bot.settings import clinic_settings
 from bot.triage.advice import render_advice
@@ -126,3 +126,42 @@ class ThanksOrAnswer(AnswerOrRespond):
 
 class GoodbyeOrAnswer(AnswerOrRespond):
     intent_response = "utter_goodbye"
+
+
+class InfoOrAnswer(AnswerOrRespond):
+    """An information intent while the bot waits for an answer: DIET may read "yes, it hit
+    me all at once about half an hour ago" as a question about how long the drip takes. A
+    message that opens with a yes or a no, or that gives the infusion's time when that was
+    asked, is the answer; any other is the question it seems to be, answered as usual."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        pending = tracker.get_slot("pending_question")
+        text = (tracker.latest_message or {}).get("text") or ""
+        entities = (tracker.latest_message or {}).get("entities") or []
+        gives_time = pending == "days_since_infusion" and any(
+            time_from(entities, name) is not None for name in ("infusion_time", "answer_time")
+        )
+        if pending and (YES.match(text) or NO.match(text) or gives_time):
+            return await ActionTriage().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response=self.intent_response, **_clinic_slots())
+        return []
+
+
+def _info_action(response: str) -> type[InfoOrAnswer]:
+    return type(f"{response.title().replace('_', '')}OrAnswer", (InfoOrAnswer,), {"intent_response": response})
+
+
+INFO_ACTIONS = [
+    _info_action(r)
+    for r in (
+        "utter_what_for",
+        "utter_how_given",
+        "utter_premedication",
+        "utter_rems",
+        "utter_medication_guide",
+        "utter_safety_card",
+        "utter_monitoring",
+        "utter_pronunciation",
+        "utter_warning_signs",
+    )
+]

@@ -114,3 +114,31 @@ def test_a_greeting_while_a_question_is_pending_is_an_answer():
     messages, new_slots, _ = run(GreetOrAnswer(), tracker("no, it crept up over the afternoon", intent="greet", slots=slots))
     assert new_slots["sudden_onset"] is False and new_slots["pending_question"] == "days_since_infusion"
     assert "infusion" in messages[-1]["text"]
+
+
+def _info_action(response):
+    from actions.actions import INFO_ACTIONS
+
+    return next(a for a in INFO_ACTIONS if a.intent_response == response)()
+
+
+HEADACHE_ASKED = {"findings": [{"symptom": "headache", "negated": False}], "asked": ["sudden_onset"], "pending_question": "sudden_onset"}
+
+
+def test_a_yes_read_as_an_information_question_still_answers_the_pending_question():
+    text = "yes, it hit me all at once like a bang about half an hour ago"
+    messages, _, _ = run(_info_action("utter_how_given"), tracker(text, intent="ask_how_given", slots=HEADACHE_ASKED))
+    assert messages[-1]["custom"]["triage"]["level"] == "emergency"
+
+
+def test_a_time_read_as_an_information_question_answers_the_time_question():
+    slots = {"findings": [{"symptom": "neck_pain", "negated": False}], "asked": ["days_since_infusion"], "pending_question": "days_since_infusion"}
+    messages, _, _ = run(_info_action("utter_monitoring"), tracker("the day before yesterday", intent="ask_monitoring", slots=slots))
+    assert messages[-1]["custom"]["triage"]["level"] == "emergency"
+
+
+def test_a_real_information_question_while_a_question_is_pending_gets_its_answer():
+    messages, _, _ = run(_info_action("utter_rems"), tracker("what is the REMS programme?", intent="ask_rems", slots=HEADACHE_ASKED))
+    assert messages[0]["response"] == "utter_rems"
+    messages, _, _ = run(_info_action("utter_rems"), tracker("what is the REMS programme?", intent="ask_rems"))
+    assert messages[0]["response"] == "utter_rems"
