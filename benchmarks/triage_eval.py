@@ -13,6 +13,7 @@ hits, info questions answered without a level, turns without a reply, then the f
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import sys
 import uuid
@@ -26,6 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 CASES = ROOT / "benchmarks" / "cases"
+# the day the cases were written and labelled (a Thursday): "my drip was on Monday" is read
+# from it in both modes, so the figures do not change with the day of the week
+CASES_DAY = dt.date(2026, 11, 26)
 RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
 # what advice says first; the opening notice ("In an emergency, call 911 now") is not an alarm
 ALARM = re.compile(r"(^|\. )(Call \S+ now|Call your doctor right away|Tell the nurse giving your infusion)")
@@ -102,8 +106,8 @@ class InProcessBot:
 
         outcome, state, text = Outcome(case), self.new_state(), case["text"]
         for _ in range(3):
-            extraction = self.extractor.extract(text)
-            answer = self.extractor.answer_time(text)
+            extraction = self.extractor.extract(text, today=CASES_DAY)
+            answer = self.extractor.answer_time(text, today=CASES_DAY)
             short = len(text.split()) <= 4
             if short and YES.match(text) and not extraction.findings:
                 intent = "affirm"
@@ -242,7 +246,7 @@ def main(argv=None) -> int:
             from servers import make_servers
 
             print("starting the action server and the Rasa server on loopback ...", file=sys.stderr)
-            servers = make_servers().start()
+            servers = make_servers({"TRIAGE_TODAY": CASES_DAY.isoformat()}).start()
             args.url = servers.url
         bot = RestBot(args.url)
     else:

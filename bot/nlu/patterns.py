@@ -125,6 +125,7 @@ class Spelling:
     def __init__(self, lexicon: set[str], known_words: set[str]):
         self._compare = make_fuzzy_compare(known_words)
         self._known = known_words | lexicon
+        self._lexicon = lexicon
         self._by_length: dict[int, list[str]] = {}
         # 4-letter words too: two swapped letters ("nekc") are one slip at any length
         for word in sorted(w for w in lexicon if w.isalpha() and (max_edits(w) > 0 or len(w) >= 4)):
@@ -135,10 +136,22 @@ class Spelling:
         typed = typed.lower()
         found = self._cache.get(typed)
         if found is None:
-            found = typed if typed in self._known or not typed.isalpha() else self._stretched(typed) or self._closest(typed)
+            found = (
+                typed
+                if typed in self._known or not typed.isalpha()
+                else self._stretched(typed) or self._doubled(typed) or self._closest(typed)
+            )
             if len(self._cache) < 100_000:
                 self._cache[typed] = found
         return found
+
+    def _doubled(self, typed: str) -> str | None:
+        """A short word typed with one letter doubled ("legg", "boddy", "stopp"): the lexicon
+        word it is without that letter (a short word has no other misspelling allowance)."""
+        for i in range(1, len(typed)):
+            if typed[i] == typed[i - 1] and (single := typed[:i] + typed[i + 1 :]) in self._lexicon:
+                return single
+        return None
 
     def _stretched(self, typed: str) -> str | None:
         """A word typed with a letter held down ("sooo dizzyyy", "hurtsss"): the known word it

@@ -23,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.extractor import default_extractor
 from bot.nlu.rasa_entities import entities_for
+from bot.settings import today as settings_today
 
 
 def _import_skops_keeping_the_log_level() -> None:
@@ -76,8 +77,9 @@ class SymptomEntityExtractor(GraphComponent):
             text: str | None = message.get(TEXT)
             if not text:
                 continue
-            extraction = self._extractor.extract(text)
-            answer = self._extractor.answer_time(text)
+            today = settings_today()
+            extraction = self._extractor.extract(text, today=today)
+            answer = self._extractor.answer_time(text, today=today)
             entities = list(message.get(ENTITIES, [])) + entities_for(extraction, answer)
             message.set(ENTITIES, entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")

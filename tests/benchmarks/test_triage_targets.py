@@ -62,6 +62,10 @@ NEWEST_FLOOR = {
     "dev46": {"emergency_recall": 1.0, "under_triage": 0.0, "exact_level": 0.95, "category_hit": 1.0},
     "dev47": {"emergency_recall": 0.985, "under_triage": 0.006, "exact_level": 0.945, "category_hit": 0.985},
     "dev49": {"emergency_recall": 1.0, "under_triage": 0.0, "exact_level": 0.96, "category_hit": 0.99},
+    "dev50": {"emergency_recall": 0.985, "under_triage": 0.04, "exact_level": 0.94, "category_hit": 0.965},
+    "dev51": {"emergency_recall": 1.0, "under_triage": 0.025, "exact_level": 0.94, "category_hit": 0.97},
+    "dev52": {"emergency_recall": 0.975, "under_triage": 0.135, "exact_level": 0.86, "category_hit": 0.98},
+    "dev53": {"emergency_recall": 0.915, "under_triage": 0.046, "exact_level": 0.925, "category_hit": 0.95},
 }
 HELD_OUT_FLOOR = {"emergency_recall": 0.97, "under_triage": 0.04, "exact_level": 0.94, "category_hit": 0.95}
 

@@ -79,3 +79,15 @@ def test_loading_the_model_does_not_silence_the_servers_info_log():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.stdout.strip().splitlines()[-1] == str(logging.INFO), out.stderr[-2000:]
+
+
+def test_triage_today_fixes_the_day_weekdays_count_from(monkeypatch):
+    import datetime as dt
+
+    from bot.settings import today
+
+    monkeypatch.setenv("TRIAGE_TODAY", "2026-11-26")
+    assert today() == dt.date(2026, 11, 26)
+    for bad in ("", "tomorrow", "2026-13-40"):
+        monkeypatch.setenv("TRIAGE_TODAY", bad)
+        assert today() is None  # the machine's date; a wrong value never breaks a turn
