@@ -809,3 +809,22 @@ def test_a_real_word_two_letters_from_a_sign_is_not_a_typo_of_it(extract):
 )
 def test_signs_told_by_what_was_found_or_measured(extract, text, symptom):
     assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("the left side of my boddy went numm", "one_sided_weakness"),  # a doubled letter; a phonetic spelling
+        ("sudden dubble vishun", "vision_change"),
+        ("coffing up blood", "coughing_blood"),
+        ("cheat pain since the drip", "chest_pain"),
+        ("my threat feels like its closing up", "swelling_face_throat"),
+    ],
+)
+def test_phonetic_spellings_and_real_words_typed_for_sign_words(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+def test_a_spelling_is_never_read_as_a_sign_it_only_resembles(extract):
+    assert "swelling_face_throat" not in present(extract("sore throwt for two weeks"))
+    assert "chest_pain" not in present(extract("he tried to cheat at cards"))
