@@ -181,7 +181,7 @@ class SymptomExtractor:
                 negated = True
             if modifiers.about_a_pet(sentence):
                 negated = True
-            if span.sent.end < len(doc) and modifiers.denied_in_answer(sentence, doc[span.sent.end :].sents.__next__().text):
+            if span.sent.end < len(doc) and modifiers.denied_in_answer(sentence, next(doc[span.sent.end :].sents).text):
                 negated = True  # a checklist answered: "Rash? No."
             other_person = modifiers.about_someone_else(sentence)
             if other_person and someone_untreated and not symptom.counts_for_anyone:

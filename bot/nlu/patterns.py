@@ -146,8 +146,8 @@ class Spelling:
         return found
 
     def _doubled(self, typed: str) -> str | None:
-        """A short word typed with one letter doubled ("legg", "boddy", "stopp"): the lexicon
-        word it is without that letter (a short word has no other misspelling allowance)."""
+        """A word typed with one letter doubled ("legg", "boddy", "stopp"): the lexicon word it
+        is without that letter (words under 5 letters have no other misspelling allowance)."""
         for i in range(1, len(typed)):
             if typed[i] == typed[i - 1] and (single := typed[:i] + typed[i + 1 :]) in self._lexicon:
                 return single
