@@ -97,8 +97,11 @@ class AnswerOrRespond(Action):
     def name(self) -> str:
         return f"action_{self.intent_response.removeprefix('utter_')}_or_answer"
 
+    def is_answer(self, tracker: Tracker) -> bool:
+        return bool(tracker.get_slot("pending_question"))
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        if tracker.get_slot("pending_question"):
+        if self.is_answer(tracker):
             return await ActionTriage().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response=self.intent_response, **_clinic_slots())
         return []
@@ -134,17 +137,14 @@ class InfoOrAnswer(AnswerOrRespond):
     message that opens with a yes or a no, or that gives the infusion's time when that was
     asked, is the answer; any other is the question it seems to be, answered as usual."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+    def is_answer(self, tracker: Tracker) -> bool:
         pending = tracker.get_slot("pending_question")
         text = (tracker.latest_message or {}).get("text") or ""
         entities = (tracker.latest_message or {}).get("entities") or []
         gives_time = pending == "days_since_infusion" and any(
             time_from(entities, name) is not None for name in ("infusion_time", "answer_time")
         )
-        if pending and (YES.match(text) or NO.match(text) or gives_time):
-            return await ActionTriage().run(dispatcher, tracker, domain)
-        dispatcher.utter_message(response=self.intent_response, **_clinic_slots())
-        return []
+        return bool(pending) and bool(YES.match(text) or NO.match(text) or gives_time)
 
 
 def _info_action(response: str) -> type[InfoOrAnswer]:

@@ -47,7 +47,6 @@ DAY_OF_COURSE = re.compile(
     r"|\b(?:in the middle of|halfway through) (?:my |the )?(?:course|treatment)\b"
 )
 DAY_N = re.compile(rf"\b(?:on )?day {_NUM}(?: post| after)?\b")
-COURSE_DAY = re.compile(rf"\bday {_NUM}\b")  # "day 1 was Monday, day 5 was Friday"
 BARE_DAY_N = re.compile(rf"(?:on )?day {_NUM}")  # without "post" / "after": maybe a day of the course
 AGO = re.compile(
     rf"\b{_NUM} (hours?|days?|nights?|weeks?|fortnights?|months?|years?) (?:ago|back|since|after|post|before now|later)\b"
@@ -242,7 +241,7 @@ def _infusion_time(text: str, today: dt.date | None, answering: bool) -> Infusio
             continue
         lower = sentence.lower()
         anchors = [m.start() for m in INFUSION.finditer(lower)]
-        if anchors and len(COURSE_DAY.findall(lower)) >= 2 and len(candidates) >= 2:
+        if anchors and len(DAY_N.findall(lower)) >= 2 and len(candidates) >= 2:
             # a course told day by day ("day 1 was Monday, day 5 was Friday"): the last
             # infusion is the most recent day named
             _, days, said, during = min(candidates, key=lambda c: (c[1], not c[3]))
