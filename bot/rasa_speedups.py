@@ -30,11 +30,25 @@ other part of a turn that grew with the conversation. Our actions read the lates
 the slots and the latest channel, which travel apart from the events; the call now carries
 the last ACTION_SERVER_EVENTS events (everything else in it is Rasa's).
 
+Rasa asks for the applied events (DialogueStateTracker.applied_events: the events after the
+last restart or session start, less the reverted ones) at least twice a turn, to see whether a
+session has started and when the patient last wrote, and rebuilds the list from the first
+event each time. With no event that rewrites history (a revert, an active loop) that list is
+exactly the events after the last restart or session start, which _history_marks already
+finds reading only the new events; otherwise Rasa's own function runs.
+
+Before running each action, Rasa copies the tracker (DialogueStateTracker.copy), and the copy
+replays every event of the conversation onto a fresh tracker: two or three replays a turn,
+the other part that grew with the conversation. The replay of the events seen so far is kept
+on the tracker (_Replay), only new events are replayed onto it, and the copy is a clone of
+that replayed tracker: the same state as Rasa's copy, at the cost of the new events.
+
 Installed by the REST channel (bot.channels.safe_rest) when Rasa loads it.
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 from typing import Any
 
@@ -53,6 +67,7 @@ from rasa.shared.core.events import (
     SessionStarted,
     UserUtteranceReverted,
 )
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
 _validator: Any = None
@@ -232,7 +247,70 @@ def _states_for_tracker_history(
     return [{k: dict(v) if isinstance(v, dict) else v for k, v in s.items()} for s in cursor.all_states()]
 
 
+_original_applied_events = DialogueStateTracker.applied_events
+_original_copy = DialogueStateTracker.copy
+
+
+def _applied_events(self: DialogueStateTracker) -> list:
+    """Rasa's applied_events: with nothing that rewrites history, the events after the last
+    restart or session start."""
+    rewrites, start = _history_marks(self)
+    if rewrites:
+        return _original_applied_events(self)
+    return list(itertools.islice(self.events, start, None))
+
+
+class _Replay:
+    """Rasa's copy of a tracker replays every event onto a fresh one; this keeps that replay and
+    feeds it only the events appended since."""
+
+    def __init__(self, tracker: DialogueStateTracker) -> None:
+        self.replay = tracker.init_copy()
+        self.seen = 0
+        self.last_event: Any = None
+        self.stopped = False  # an event whose timestamp is NaN: Rasa's replay stops there
+
+    def follows(self, events: Any) -> bool:
+        return len(events) >= self.seen and (self.seen == 0 or events[self.seen - 1] is self.last_event)
+
+    def advance(self, events: Any) -> None:
+        for event in itertools.islice(events, self.seen, None):
+            if not event.timestamp <= float("inf"):
+                self.stopped = True
+            if not self.stopped:
+                self.replay.update(event)
+            self.last_event = event
+        self.seen = len(events)
+
+    def clone(self) -> DialogueStateTracker:
+        """A tracker in the replay's state that shares nothing the two could change: its own
+        events, slots, active loop and latest action (events are shared, as in Rasa's copy)."""
+        replay = self.replay
+        clone = copy.copy(replay)
+        for key in [k for k in clone.__dict__ if k.startswith("_triage")]:
+            del clone.__dict__[key]
+        clone.events = copy.copy(replay.events)
+        clone.slots = copy.copy(replay.slots)
+        for name, slot in clone.slots.items():
+            clone.slots[name] = copy.copy(slot)
+        clone.active_loop = copy.copy(replay.active_loop)  # Rasa changes its fields in place
+        clone.latest_action = copy.copy(replay.latest_action)
+        return clone
+
+
+def _copy(self: DialogueStateTracker) -> DialogueStateTracker:
+    """Rasa's DialogueStateTracker.copy, replaying only the events new since the last copy."""
+    events = self.events
+    replay = self.__dict__.get("_triage_replay")
+    if replay is None or not replay.follows(events):
+        replay = self.__dict__["_triage_replay"] = _Replay(self)
+    replay.advance(events)
+    return _original_copy(self) if replay.stopped else replay.clone()
+
+
 def install() -> None:
+    DialogueStateTracker.applied_events = _applied_events
+    DialogueStateTracker.copy = _copy
     RemoteAction._validate_action_result = _validate_action_result
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     Domain.states_for_tracker_history = _states_for_tracker_history

@@ -17,11 +17,12 @@ default SQLite layout alike.
    a turn's save took 3.0 ms with a new connection and a rollback journal, 2.0 ms now.
 7. The conversation a turn has just saved is kept in memory (TRACKER_CACHE_SIZE conversations,
    default 1000) and handed back as it is at the next turn when the database still holds exactly
-   those events (same count and same last row since the session started: one indexed query).
+   those events (the same last row: one step down an index).
    Rebuilding a tracker from its stored events grew with the conversation (a quarter of a turn
-   at turn 200). Any other writer (a second replica, the retention command, a new session) or a
-   turn that failed before saving changes the count or the last row, and the conversation is
-   read from the database again.
+   at turn 200). When another writer (the other replica, or the other worker of a server with
+   SANIC_WORKERS=2) has appended events since, only those are read and replayed onto it, as
+   Rasa replays a conversation it reads. A deletion (the retention command), a new session or
+   a turn that failed before saving makes it read the whole session from the database again.
 8. Saving a conversation that came from memory (7.) appends its new events without asking the
    database how many it holds: the mark checked at the start of the turn says so. Rasa's save
    counts them first, and the cache mark took a second query; a turn now needs one query
@@ -44,7 +45,7 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain, SessionConfig
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 
@@ -132,15 +133,50 @@ class TriageTrackerStore(SQLTrackerStore):
         count, last = query.with_entities(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).one()
         return int(count or 0), last
 
+    def _last_id(self, session: Any, sender_id: str) -> int | None:
+        """The id of the conversation's last stored event: one step down the sender_id index,
+        where counting the session's events (Rasa's session query) read every row of it. Rows
+        are only ever appended, or deleted a whole conversation at a time (bot.retention), so
+        an unchanged last id means an unchanged session."""
+        return session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
+
     def _cached(self, session: Any, sender_id: str) -> Any:
         entry = self._cache.get(sender_id)
         if entry is None:
             return None
-        tracker, mark = entry
-        if len(tracker.events) != mark[0] or self._stored_mark(session, sender_id) != mark:
-            del self._cache[sender_id]  # changed since: unsaved events here, or another writer
+        tracker, (count, last) = entry
+        stored_last = self._last_id(session, sender_id)
+        if stored_last != last:
+            tracker = self._caught_up(session, tracker, (count, last), stored_last)
+        elif len(tracker.events) != count:
+            tracker = None  # events of a turn that failed before saving: not handed back
+        if tracker is None:
+            del self._cache[sender_id]
             return None
         self._cache.move_to_end(sender_id)
+        return tracker
+
+    def _caught_up(self, session: Any, tracker: Any, mark: tuple[int, int | None], stored_last: int | None) -> Any:
+        """The remembered conversation with the events another writer (the other replica or
+        worker) appended since, replayed onto it as Rasa replays a conversation it reads; None
+        when it must be read afresh: unsaved events here, rows deleted, or a new session."""
+        count, last = mark
+        if len(tracker.events) != count or last is None or stored_last is None or stored_last < last:
+            return None
+        rows = (
+            session.query(self.SQLEvent.type_name, self.SQLEvent.data)
+            .filter(self.SQLEvent.sender_id == tracker.sender_id, self.SQLEvent.id > last)
+            .order_by(self.SQLEvent.id)
+            .all()
+        )
+        if any(type_name == SessionStarted.type_name for type_name, _ in rows):
+            return None
+        new_events = deserialise_events([json.loads(data) for _, data in rows])
+        if len(new_events) != len(rows):
+            return None  # a row Rasa would skip: its own read decides
+        for event in new_events:
+            tracker.update(event)
+        self._cache[tracker.sender_id] = (tracker, (count + len(rows), stored_last))
         return tracker
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:

@@ -9,14 +9,17 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
     BotUttered,
+    FollowupAction,
     Restarted,
     SessionStarted,
     SlotSet,
     UserUtteranceReverted,
     UserUttered,
 )
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from servers import ROOT
 
 from bot import rasa_speedups
@@ -90,3 +93,62 @@ def test_the_action_server_gets_rasas_call_with_the_last_events_only():
     assert {k: v for k, v in short["tracker"].items() if k != "events"} == {k: v for k, v in full["tracker"].items() if k != "events"}
     assert short["tracker"]["latest_message"]["text"] == "message 29"
     assert {k: v for k, v in short.items() if k != "tracker"} == {k: v for k, v in full.items() if k != "tracker"}
+
+
+def a_rare_turn(rng):
+    """a_turn, now and then with the events that rewrite history or set state without a slot."""
+    events = a_turn(rng)
+    roll = rng.random()
+    if roll < 0.05:
+        events.append(ActionReverted())
+    elif roll < 0.10:
+        events.append(FollowupAction("action_triage"))
+    elif roll < 0.13:
+        events.append(ActiveLoop(rng.choice(["a_form", None])))
+    if rng.random() < 0.3:
+        events.append(SlotSet("findings", [{"symptom": rng.choice(["fever", "rash"])}]))
+    return events
+
+
+def state_of(tracker):
+    """Everything a copy of a tracker carries."""
+    return (tracker.current_state(EventVerbosity.ALL), {n: (s.value, s.has_been_set) for n, s in tracker.slots.items()},
+            tracker.followup_action, tracker._paused, tracker.active_loop, tracker.latest_action,
+            tracker.latest_message, tracker.latest_bot_utterance, tracker.sender_id, tracker.model_id)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_kept_copies_and_applied_events_equal_rasas_at_every_step(seed):
+    rng = random.Random(seed)
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_session_start"), SessionStarted(),
+                                                     ActionExecuted("action_listen")], DOMAIN.slots)
+    for _ in range(40):
+        for event in a_rare_turn(rng):
+            tracker.update(event)
+            assert rasa_speedups._applied_events(tracker) == rasa_speedups._original_applied_events(tracker)
+            assert state_of(rasa_speedups._copy(tracker)) == state_of(rasa_speedups._original_copy(tracker))
+
+
+def test_a_copy_can_be_changed_without_changing_the_tracker_or_the_next_copy():
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"),
+                                                     UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+                                                     SlotSet("last_level", "urgent"), ActiveLoop("a_form"),
+                                                     ActionExecuted("action_greet_or_answer")], DOMAIN.slots)
+    first = rasa_speedups._copy(tracker)
+    first.update(SlotSet("last_level", "emergency"))
+    first.active_loop.rejected = True
+    first.latest_action["action_name"] = "changed"
+    assert len(first.events) == len(tracker.events) + 1
+    assert state_of(tracker)[1:] == state_of(rasa_speedups._original_copy(tracker))[1:]
+    assert state_of(rasa_speedups._copy(tracker)) == state_of(rasa_speedups._original_copy(tracker))
+    assert rasa_speedups._copy(tracker).get_slot("last_level") == "urgent"
+
+
+def test_a_tracker_whose_events_were_replaced_is_copied_afresh():
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"), SlotSet("last_level", "urgent")],
+                                               DOMAIN.slots)
+    rasa_speedups._copy(tracker)
+    tracker.recreate_from_dialogue(DialogueStateTracker.from_events("s", [SlotSet("last_level", "routine")],
+                                                                    DOMAIN.slots).as_dialogue())
+    assert rasa_speedups._copy(tracker).get_slot("last_level") == "routine"
+    assert state_of(rasa_speedups._copy(tracker)) == state_of(rasa_speedups._original_copy(tracker))

@@ -7,7 +7,8 @@ import asyncio
 
 import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import EventVerbosity
 from servers import ROOT
 
 from bot.tracker_store import TriageTrackerStore
@@ -41,7 +42,7 @@ def test_the_saved_conversation_comes_back_from_memory_with_its_events(tmp_path)
     assert said(again) == ["my gums bleed"]
 
 
-def test_another_writer_or_an_unsaved_change_makes_it_read_the_database(tmp_path):
+def test_another_writers_events_are_caught_up_and_an_unsaved_change_makes_it_read_the_database(tmp_path):
     path = tmp_path / "b.db"
     first, second = store_at(path), store_at(path)  # two replicas on one database
     tracker = run(first.get_or_create_tracker("p2"))
@@ -49,10 +50,16 @@ def test_another_writer_or_an_unsaved_change_makes_it_read_the_database(tmp_path
     run(first.save(tracker))
     other = run(second.retrieve("p2"))
     turn(other, "and a rash now")
+    other.update(SlotSet("last_level", "urgent"))
     run(second.save(other))
     seen = run(first.retrieve("p2"))
-    assert seen is not tracker
     assert said(seen) == ["I have a fever", "and a rash now"]
+    assert seen.get_slot("last_level") == "urgent"
+    # the same conversation, state and all, as a replica that reads it whole
+    assert seen.current_state(EventVerbosity.ALL) == run(store_at(path).retrieve("p2")).current_state(EventVerbosity.ALL)
+    turn(seen, "and now my gums bleed")
+    run(first.save(seen))
+    assert said(run(store_at(path).retrieve("p2"))) == ["I have a fever", "and a rash now", "and now my gums bleed"]
     # a turn that failed before saving left events only in memory: they are not handed back
     turn(seen, "never saved")
     assert "never saved" not in said(run(first.retrieve("p2")))
@@ -148,7 +155,8 @@ def test_a_turn_on_a_remembered_conversation_asks_one_question_before_its_insert
     statements = statements_during(store, one_turn)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
-    assert len(selects) == 1 and "count" in selects[0].lower()  # the check of the mark, nothing more
+    # the check of the mark, nothing more: the last row's id, without reading the session's rows
+    assert len(selects) == 1 and "max(events.id)" in selects[0].lower() and "type_name" not in selects[0].lower()
     assert len(inserts) == 2  # the user's message and the listen action
     # what was appended is exactly what Rasa's own store reads back
     fresh = run(store_at(path).retrieve("p6"))
@@ -186,3 +194,26 @@ def test_many_remembered_turns_store_every_event_once(tmp_path):
     assert stored == len(tracker.events) == 1 + 60  # the new tracker's first listen, then 30 turns
     fresh = run(store_at(path).retrieve("p8"))
     assert said(fresh) == [f"message {n}" for n in range(30)]
+
+
+def test_replicas_taking_turns_read_only_the_other_ones_new_events(tmp_path):
+    path = tmp_path / "k.db"
+    replicas = [store_at(path), store_at(path)]
+    tracker = run(replicas[0].get_or_create_tracker("p11"))
+    turn(tracker, "message 0")
+    run(replicas[0].save(tracker))
+    run(replicas[1].retrieve("p11"))  # each replica has read the conversation once
+    for index in range(1, 7):
+        store = replicas[index % 2]
+        got = []
+        reads = statements_during(store, lambda: got.append(run(store.retrieve("p11"))))
+        tracker = got[0]
+        assert said(tracker) == [f"message {i}" for i in range(index)]
+        turn(tracker, f"message {index}")
+        run(store.save(tracker))
+        # the last id, then the rows after it: never the session's whole query
+        assert len(reads) == (1 if index == 1 else 2) and not any("type_name =" in statement for statement in reads)
+    fresh = run(store_at(path).retrieve("p11"))
+    assert said(fresh) == [f"message {i}" for i in range(7)]
+    for store in replicas:
+        assert run(store.retrieve("p11")).current_state(EventVerbosity.ALL) == fresh.current_state(EventVerbosity.ALL)
