@@ -205,8 +205,8 @@ def test_replicas_taking_turns_read_only_the_other_ones_new_events(tmp_path):
     run(replicas[1].retrieve("p11"))  # each replica has read the conversation once
     for index in range(1, 7):
         store = replicas[index % 2]
-        got = []
-        reads = statements_during(store, lambda: got.append(run(store.retrieve("p11"))))
+        got: list = []
+        reads = statements_during(store, lambda store=store, got=got: got.append(run(store.retrieve("p11"))))
         tracker = got[0]
         assert said(tracker) == [f"message {i}" for i in range(index)]
         turn(tracker, f"message {index}")
