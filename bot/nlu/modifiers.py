@@ -167,6 +167,17 @@ REPORTED = re.compile(
     # "they told me to look out for a droopy face and my face is drooping now": a sign said to
     # be watched for, then reported in the same breath
     r"|\b(?:and|but) (?:now |today )?(?:my|his|her) (?:\w+ ){1,2}(?:is|are) (?:\w+ing|swollen|numb|weak|slurred|stiff|yellow|blurry|blurred)\b"
+    # "... a side effect? got it about an hour after my infusion", "noticed it this morning",
+    # "having them right now": the sign, by a pronoun, placed in time
+    # (the writer's: said with no subject or with "I", not "my aunt had one years ago")
+    r"|(?:^|(?<=[.?!,;] )|(?<=[.?!,;])|(?<=\bi )|(?<=\bi have )|(?<=\bi've )|(?<=\bi am )|(?<=\bi'm )|(?<=\bim )|(?<=\band ))"
+    r"(?<!if i )(?<!if you )(?<!when i )(?<!when you )(?:noticed|spotted|found|saw|got|had|felt|started|developed|getting|having|feeling) "
+    r"(?:it|this|that|them|these|those|one|some)\b(?= [^.?!]{0,30}\b(?:now|today|tonight|yesterday|this morning|this afternoon|"
+    r"this evening|last night|ago|since|earlier|(?:minutes?|mins?|hours?|hrs?) after|for (?:a|an|the|two|three|four|five|a couple|a few|several|\d+)\b))"
+    # "it's been aching for a couple of days"
+    r"|\b(?:it's|its|it has|it is|they've|they have|they're|they are) been \w+ing (?:for|since|all|on and off|constantly|non-?stop)\b"
+    # "wife says I look strange": what someone sees in the person now
+    r"|\b(?:says|said|thinks|reckons|told me) (?:that )?(?:i|he|she) (?:look|looks|looked|seem|seems|seemed|sound|sounds|sounded)\b"
 )
 
 

@@ -66,6 +66,10 @@ NEWEST_FLOOR = {
     "dev51": {"emergency_recall": 1.0, "under_triage": 0.025, "exact_level": 0.94, "category_hit": 0.97},
     "dev52": {"emergency_recall": 0.975, "under_triage": 0.135, "exact_level": 0.86, "category_hit": 0.98},
     "dev53": {"emergency_recall": 0.915, "under_triage": 0.046, "exact_level": 0.925, "category_hit": 0.95},
+    "dev54": {"emergency_recall": 1.0, "under_triage": 0.012, "exact_level": 0.925, "category_hit": 0.975},
+    "dev55": {"emergency_recall": 1.0, "under_triage": 0.11, "exact_level": 0.83, "category_hit": 0.995},
+    "dev56": {"emergency_recall": 0.985, "under_triage": 0.007, "exact_level": 0.86, "category_hit": 0.965},
+    "dev57": {"emergency_recall": 1.0, "under_triage": 0.0, "exact_level": 0.935, "category_hit": 0.99},
 }
 HELD_OUT_FLOOR = {"emergency_recall": 0.97, "under_triage": 0.04, "exact_level": 0.94, "category_hit": 0.95}
 

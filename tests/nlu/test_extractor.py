@@ -828,3 +828,55 @@ def test_phonetic_spellings_and_real_words_typed_for_sign_words(extract, text, s
 def test_a_spelling_is_never_read_as_a_sign_it_only_resembles(extract):
     assert "swelling_face_throat" not in present(extract("sore throwt for two weeks"))
     assert "chest_pain" not in present(extract("he tried to cheat at cards"))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("does lemtrada bring on a rash? I spotted it on my arms an hour ago", "rash"),
+        ("can the drip cause a nosebleed? having one right now", "nosebleed"),
+        ("is a sore neck normal? it's been throbbing since Sunday", "neck_pain"),
+        ("could the treatment affect my speech? my son says I sound slurred", "trouble_speaking"),
+        ("is a fever common? got it a few hours after the infusion", "fever"),
+    ],
+)
+def test_a_question_followed_by_the_sign_placed_in_time_is_a_report(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("does lemtrada cause a rash? my sister had one last year and it scares me", "rash"),
+        ("can the drip cause a nosebleed? the nurse said to call if I had one", "nosebleed"),
+    ],
+)
+def test_a_question_with_someone_elses_or_a_planned_sign_stays_a_question(extract, text, symptom):
+    assert symptom not in present(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("the bath water felt cooler on my right leg than my left, and the right side still feels odd", "one_sided_weakness"),
+        ("my left hand can't feel how hot the tap is", "one_sided_weakness"),
+        ("the mug slipped out of my left hand twice and my fingers won't go where I want", "one_sided_weakness"),
+        ("tea ran out of the corner of my mouth and my lip feels lazy", "face_drooping"),
+        ("the cat looked double on the sofa", "vision_change"),
+        ("half of my phone screen went black for a minute", "vision_change"),
+        ("she keeps asking the same question and doesn't remember asking", "confusion"),
+        ("halfway down the hall I couldn't stay upright", "loss_of_balance"),
+        ("left-sided paraesthesia since this morning", "one_sided_weakness"),
+        ("been through a whole box of tampons in a day", "heavy_periods"),
+        ("had to stop on the landing to get my breath back", "shortness_of_breath"),
+        ("nurse note: epistaxis continuous x 3 hrs", "still_bleeding"),
+    ],
+)
+def test_signs_told_by_what_the_person_can_no_longer_do(extract, text, symptom):
+    assert symptom in present(extract(text))
+
+
+def test_a_side_that_is_only_where_a_pain_is_and_a_tilting_room_are_not_one_sided_weakness(extract):
+    assert "one_sided_weakness" not in present(extract("neck pain on the right side, dull, since Tuesday"))
+    assert "loss_of_balance" not in present(extract("the room tilts when I turn my head"))
+    assert "jaundice" in present(extract("my friend said no actually, your eyes look yellow"))
