@@ -222,7 +222,10 @@ class IndexedMatcher:
         for words, group in grouped.items():
             matcher = self._groups.get(words)
             if matcher is None:
-                matcher = self._groups[words] = Matcher(self.vocab)
+                # spaCy checks each pattern against its JSON schema (pydantic) when it is added: 16 of
+                # the 21 s the lexicon took to load, at every start of every process. The patterns come
+                # from compile_phrase only; tests/nlu/test_indexed_matcher.py checks them all.
+                matcher = self._groups[words] = Matcher(self.vocab, validate=False)
                 if words is None:
                     self._always.append(matcher)
                 else:

@@ -65,3 +65,20 @@ def test_patterns_that_do_not_start_with_a_plain_word_always_run():
     assert found == {"regex_first", "optional_first", "plain"}
     assert matcher(nlp("nothing here")) == []
     assert len(matcher) == 3
+
+
+def test_every_pattern_of_the_lexicon_is_valid_for_spacy(extractor):
+    # the matcher loads them without spaCy's check, which took most of a start
+    from spacy.schemas import validate_token_pattern
+
+    kb = extractor.knowledge
+    phrases = [p for s in kb.symptoms.values() for p in s.phrases] + list(kb.not_symptoms)
+    errors = [(phrase, validate_token_pattern(pattern)) for phrase in phrases for pattern in compile_phrase(phrase)]
+    assert [e for e in errors if e[1]] == []
+    assert len(errors) > 30000
+
+
+def test_a_malformed_pattern_is_caught_by_that_check():
+    from spacy.schemas import validate_token_pattern
+
+    assert validate_token_pattern([{"NORM": {"IN": "not a list"}}])
