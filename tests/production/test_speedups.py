@@ -54,13 +54,18 @@ def a_turn(rng):
     return events
 
 
+def session_start():
+    """A conversation as Rasa starts one: the session start, then listening."""
+    return DialogueStateTracker.from_events("s", [ActionExecuted("action_session_start"), SessionStarted(),
+                                                  ActionExecuted("action_listen")], DOMAIN.slots)
+
+
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("flags", [{}, {"ignore_rule_only_turns": True, "rule_only_data": {"slots": [], "loops": []}},
                                    {"omit_unset_slots": True}])
 def test_kept_states_equal_rasas_at_every_step(seed, flags):
     rng = random.Random(seed)
-    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_session_start"), SessionStarted(),
-                                                     ActionExecuted("action_listen")], DOMAIN.slots)
+    tracker = session_start()
     for _ in range(40):
         for event in a_turn(rng):
             tracker.update(event)
@@ -121,8 +126,7 @@ def state_of(tracker):
 @pytest.mark.parametrize("seed", range(12))
 def test_kept_copies_and_applied_events_equal_rasas_at_every_step(seed):
     rng = random.Random(seed)
-    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_session_start"), SessionStarted(),
-                                                     ActionExecuted("action_listen")], DOMAIN.slots)
+    tracker = session_start()
     for _ in range(40):
         for event in a_rare_turn(rng):
             tracker.update(event)
@@ -187,8 +191,7 @@ def test_the_graphs_run_without_dask_give_rasas_parse(processor, monkeypatch, te
 @pytest.mark.parametrize("seed", range(4))
 def test_the_graphs_run_without_dask_give_rasas_predictions(processor, monkeypatch, seed):
     rng = random.Random(seed)
-    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_session_start"), SessionStarted(),
-                                                     ActionExecuted("action_listen")], DOMAIN.slots)
+    tracker = session_start()
     for _ in range(8):
         for event in a_turn(rng):
             tracker.update(event)
